@@ -1,0 +1,125 @@
+"""The library entry points: text in, :class:`~adtrace.trace.Trace` out.  No printing here."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from .bind import parse_assignments, parse_names
+from .errors import BindingError
+from .forward import forward_sweep
+from .parse import MAX_CHARS, parse_constant, parse_program
+from .program import Const, Labels, Program
+from .reverse import reverse_sweep
+from .trace import Sweep, Trace, evaluate_primal, partial_values
+
+At = str | Mapping[str, object] | None
+
+
+def read_formula(formula: str) -> tuple[str, str | None]:
+    """The formula's text, reading ``@path`` files; returns (text, path or None)."""
+    if not formula.startswith("@"):
+        return formula, None
+    path = formula[1:]
+    if not path:
+        raise BindingError("'@' must be followed by a file name")
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_CHARS:
+            raise BindingError(f"{path}: the file is {size:,} bytes; the limit is {MAX_CHARS:,}")
+        with open(path, encoding="utf-8") as fh:
+            return fh.read(), path
+    except FileNotFoundError:
+        raise BindingError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise BindingError(f"{path}: is a directory, not a file") from None
+    except PermissionError:
+        raise BindingError(f"{path}: permission denied") from None
+    except UnicodeDecodeError:
+        raise BindingError(f"{path}: not a UTF-8 text file") from None
+    except OSError as e:
+        raise BindingError(f"{path}: cannot be read ({e.strerror or e})") from None
+
+
+def parse_point(at: At) -> list[tuple[str, Const]] | None:
+    if at is None:
+        return None
+    if isinstance(at, str):
+        return parse_assignments(at, "--at")
+    return [(str(k), parse_constant(str(v), f"--at {k}")) for k, v in at.items()]
+
+
+def load(formula: str, at: At = None, *, labels: str = "w", order: str = "level",
+         out: str | list[str] | None = None) -> tuple[Program, Labels, list[Const] | None]:
+    """Parse a formula (or ``@file``) and bind its point; no evaluation yet."""
+    text, _ = read_formula(formula)
+    point = parse_point(at)
+    outs = parse_names(out, "--out") if isinstance(out, str) else out
+    program = parse_program(text, inputs=[n for n, _ in point] if point is not None else None,
+                            outputs=outs, order=order)
+    return program, Labels(program, labels), [c for _, c in point] if point is not None else None
+
+
+def trace(formula: str, at: At, *, mode: str = "forward", wrt: str | list[str] | None = None,
+          seed: str | None = None, labels: str = "w", order: str = "level",
+          out: str | list[str] | None = None, check: bool = True, digits: int = 4,
+          exact: bool = False) -> Trace:
+    """Evaluate ``formula`` at ``at`` and run forward or reverse mode over it."""
+    if mode not in ("forward", "reverse"):
+        raise BindingError(f"mode must be forward or reverse, not '{mode}'")
+    if at is None:
+        raise BindingError("--at is required: give a value for every variable, e.g. --at x1=2,x2=3")
+    if not 0 <= digits <= 17:
+        raise BindingError("--digits must be between 0 and 17")
+    program, lab, point = load(formula, at, labels=labels, order=order, out=out)
+    assert point is not None
+    warnings: list[str] = []
+    values = evaluate_primal(program, lab, [c.value for c in point], warnings)
+    n = program.n_inputs
+    partials = [partial_values(program, lab, n + k, values) for k in range(len(program.eqns))]
+    sweeps: list[Sweep] = []
+    if mode == "forward":
+        if wrt is not None and seed is not None:
+            raise BindingError("give --wrt or --seed, not both")
+        if seed is not None:
+            direction = {}
+            for name, c in parse_assignments(seed, "--seed"):
+                if name not in program.inputs:
+                    raise BindingError(f"--seed: '{name}' is not an input "
+                                       f"(inputs: {', '.join(program.inputs)})")
+                direction[name] = c.value
+            sweeps.append(forward_sweep(program, lab, partials, direction))
+        else:
+            names = parse_names(wrt, "--wrt") if isinstance(wrt, str) else (wrt or program.inputs)
+            for name in names:
+                if name not in program.inputs:
+                    raise BindingError(f"--wrt: '{name}' is not an input "
+                                       f"(inputs: {', '.join(program.inputs)})")
+            for name in names:
+                sweeps.append(forward_sweep(program, lab, partials, {name: 1.0}))
+    else:
+        if wrt is not None:
+            raise BindingError("--wrt is for forward mode: one reverse sweep gives the derivatives "
+                               "with respect to every input (use --seed to weight the outputs)")
+        outputs = program.output_names()
+        if seed is not None:
+            weights = {}
+            for name, c in parse_assignments(seed, "--seed"):
+                if name not in outputs:
+                    raise BindingError(f"--seed: '{name}' is not an output "
+                                       f"(outputs: {', '.join(outputs)})")
+                weights[name] = c.value
+            sweeps.append(reverse_sweep(program, lab, partials, weights))
+        else:
+            for name in outputs:
+                sweeps.append(reverse_sweep(program, lab, partials, {name: 1.0}))
+    result = Trace(program, lab, mode, point, values, sweeps, warnings, digits=digits)
+    if exact:
+        from .exact import exact_values
+
+        result.exact = exact_values(result)
+    if check:
+        from .check import cross_check
+
+        result.check = cross_check(result)
+    return result

@@ -1,0 +1,184 @@
+"""The command line.  Parses options, calls the library, picks a renderer, and maps
+every error to its exit status in one place.  No mathematics here.
+
+Importing this module imports click only: ``adtrace --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import AdtraceError, ExitStatus
+
+FORMATS = ("table", "json")
+
+
+def _fail(message: str, context: list[str] | None = None,
+          status: int = ExitStatus.BAD_INPUT) -> None:
+    click.echo(f"Error: {message}", err=True)
+    for line in context or []:
+        click.echo(line, err=True)
+    sys.exit(status)
+
+
+class AdtraceGroup(click.Group):
+    """A group whose usage errors are one ``Error:`` line, and that never shows a traceback."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as e:
+            click.echo(e.ctx.get_help())
+            sys.exit(ExitStatus.OK)
+        except click.UsageError as e:
+            _fail(_usage_message(e))
+        except click.exceptions.Abort:
+            _fail("aborted", status=ExitStatus.BAD_INPUT)
+        except click.exceptions.Exit as e:
+            sys.exit(e.exit_code)
+        except click.ClickException as e:
+            _fail(e.format_message())
+        except AdtraceError as e:
+            _fail(e.message, e.context, e.status)
+        except KeyboardInterrupt:
+            _fail("interrupted", status=ExitStatus.BAD_INPUT)
+        except BrokenPipeError:
+            sys.exit(ExitStatus.OK)
+        except RecursionError:
+            _fail("the input is nested too deeply", status=ExitStatus.BAD_INPUT)
+        except MemoryError:
+            _fail("the input is too large to process", status=ExitStatus.BAD_INPUT)
+        except Exception as e:  # a bug: still one line, and a status that says so
+            _fail(f"internal error ({type(e).__name__}: {e}); please report it with the "
+                  "command that caused it", status=ExitStatus.INTERNAL)
+
+
+def _usage_message(e: click.UsageError) -> str:
+    msg = e.format_message()
+    if e.ctx is not None and e.ctx.command_path and "No such command" not in msg:
+        return f"{msg} (see '{e.ctx.command_path} --help')"
+    return msg
+
+
+def _terminal() -> tuple[bool, int]:
+    """(colour?, width) for stdout: colour only on a terminal, and never with NO_COLOR."""
+    out = sys.stdout
+    tty = hasattr(out, "isatty") and out.isatty()
+    color = tty and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    width = 80
+    if tty:
+        try:
+            width = max(60, os.get_terminal_size(out.fileno()).columns)
+        except (OSError, ValueError):
+            width = 80
+    return color, width
+
+
+def trace_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """The options forward and reverse share."""
+    options = [
+        click.option("--at", "at", multiple=True, metavar="NAME=VALUE[,...]",
+                     help="The point: a value for every variable (x1=2,x2=pi/4). "
+                          "Inputs are numbered in this order."),
+        click.option("--seed", metavar="NAME=VALUE[,...]",
+                     help="forward: one sweep along this direction (a JVP); "
+                          "reverse: output weights (a VJP)."),
+        click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
+                     show_default=True, help="Output format."),
+        click.option("--labels", type=click.Choice(["w", "v", "h"]), default="w",
+                     show_default=True,
+                     help="w: w1, w2, ...; v: Griewank/Baydin v-1, v0, v1, ...; "
+                          "h: hierarchy w⁽ⁿ⁾ᵢ by depth."),
+        click.option("--order", type=click.Choice(["level", "written"]), default="level",
+                     show_default=True,
+                     help="level: by depth, then left to right; written: evaluation order."),
+        click.option("--digits", type=click.IntRange(0, 17), default=4, show_default=True,
+                     help="Decimals shown (JSON always has full precision)."),
+        click.option("--no-check", is_flag=True, help="Skip the symbolic cross-check."),
+        click.option("--out", metavar="NAME[,...]",
+                     help="Programs: which assigned names are outputs "
+                          "(default: names never used later)."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+@click.group(cls=AdtraceGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="adtrace", message="%(prog)s %(version)s")
+def cli() -> None:
+    """Automatic differentiation, step by step.
+
+    Prints the evaluation traces of forward mode (tangents) and reverse mode
+    (adjoints) as textbooks print them, with a symbolic cross-check.
+
+    \b
+    Examples:
+      adtrace forward "x1*x2 + sin(x1)" --at x1=2,x2=3
+      adtrace reverse "ln(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5 --labels v
+
+    Exit status: 0 success, 1 the cross-check disagrees, 2 bad input,
+    3 the formula is undefined at the point.
+    """
+
+
+def _run(mode: str, formula: str, at: tuple[str, ...], fmt: str, no_check: bool,
+         **options: Any) -> None:
+    from .api import trace
+    from .render import render
+
+    if not at:
+        raise click.UsageError("--at is required: give a value for every variable "
+                               "(e.g. --at x1=2,x2=3)")
+    t = trace(formula, ",".join(at), mode=mode, check=not no_check, **options)
+    for warning in t.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    color, width = _terminal()
+    text = render(t, fmt, color=color and fmt == "table", width=width)
+    click.echo(text, nl=False, color=color)
+    if t.check is not None and not t.check.agree:
+        bad = [e for e in t.check.entries if e.agree is False]
+        click.echo(f"Error: the symbolic check disagrees for ∂{bad[0].output}/∂{bad[0].input}: "
+                   f"AD {bad[0].ad!r}, SymPy {bad[0].value!r}", err=True)
+        sys.exit(ExitStatus.CHECK_FAILED)
+
+
+@cli.command()
+@click.argument("formula")
+@trace_options
+@click.option("--wrt", metavar="NAME[,...]",
+              help="Inputs to seed, one tangent sweep each (default: every input).")
+def forward(formula: str, **options: Any) -> None:
+    """Forward mode: the primal trace and one tangent trace per seeded input.
+
+    FORMULA is an expression ("x1*x2 + sin(x1)"), several outputs
+    ("y1 = x1*x2; y2 = sin(x1)"), a straight-line program, or @FILE.
+    """
+    _run("forward", formula, **options)
+
+
+@cli.command()
+@click.argument("formula")
+@trace_options
+def reverse(formula: str, **options: Any) -> None:
+    """Reverse mode: the primal trace and one adjoint trace per output.
+
+    Each contribution to an adjoint is its own row, so a variable used twice shows
+    the accumulation x̄1 = x̄1 + ...
+    """
+    _run("reverse", formula, **options)
+
+
+def main() -> None:
+    cli.main(prog_name="adtrace")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

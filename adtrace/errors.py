@@ -1,0 +1,47 @@
+"""Exceptions and exit statuses.  The CLI maps each exception to one status, in one place."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    OK = 0
+    CHECK_FAILED = 1  # the symbolic cross-check disagrees with the AD values
+    BAD_INPUT = 2  # a formula, option, point or file that cannot be used
+    UNDEFINED = 3  # a valid formula that is undefined (or not finite) at the point
+    INTERNAL = 70  # a bug in adtrace itself (reported in one line, never a traceback)
+
+
+class AdtraceError(Exception):
+    """Base class: ``str(err)`` is the one-line message shown after ``Error:``."""
+
+    status = ExitStatus.BAD_INPUT
+
+    def __init__(self, message: str, *, context: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        #: optional extra lines shown under the error (the formula and a caret)
+        self.context = context or []
+
+
+class ParseError(AdtraceError):
+    """The formula (or a point value) is not in adtrace's notation."""
+
+
+class BindingError(AdtraceError):
+    """``--at``, ``--wrt``, ``--seed`` or ``--out`` do not fit the formula."""
+
+
+class LimitError(AdtraceError):
+    """Input larger than adtrace accepts (length, operations, nesting)."""
+
+
+class ProblemSetError(AdtraceError):
+    """A malformed problem-set file for ``adtrace key``."""
+
+
+class DomainError(AdtraceError):
+    """A valid formula that is undefined, infinite or overflows at the point."""
+
+    status = ExitStatus.UNDEFINED

@@ -1,0 +1,651 @@
+"""Text -> :class:`~adtrace.program.Program`, without evaluating anything.
+
+The text is tokenized by Python's tokenizer (the one SymPy's parser uses), each
+token is checked against an allow-list, SymPy's ``convert_xor`` transformation
+makes ``^`` a power, and ``ast.parse`` of the result gives a tree that still has
+the user's order and binary operators.  That tree is walked (iteratively, so
+long chains cannot overflow the stack) against a second allow-list and turned
+into the DAG.  Nothing is ever ``eval``'d: ``parse_expr`` would run code and
+reorder ``a - b`` into ``a + (-1)*b``.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import io
+import keyword
+import math
+import re
+import tokenize
+from dataclasses import dataclass, field
+
+from .errors import BindingError, DomainError, LimitError, ParseError
+from .ops import CONSTANTS, FUNCTIONS, RULES
+from .program import FLOAT_CONST, Arg, Const, Eqn, Program, const_eval
+
+# --- limits (documented in README.md) ------------------------------------------------------
+
+MAX_CHARS = 2_000_000  # the whole formula or program file
+MAX_OPERATIONS = 200_000  # elementary operations after sharing repeated subexpressions
+MAX_STATEMENT_OPS = 1_000  # operators in one statement (deeper chains: write a program)
+MAX_PAREN_DEPTH = 100  # nested parentheses
+MAX_NUMBER_DIGITS = 400  # digits in one number literal
+
+ALLOWED_OPS = {"+", "-", "*", "/", "**", "^", "(", ")", ",", ";", "="}
+BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow"}
+NUMBER_RE = re.compile(r"(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+TOKEN_NAMES = {
+    ".": "attribute access ('.')", "[": "subscripts ('[')", "]": "subscripts (']')",
+    "{": "braces ('{')", "}": "braces ('}')", ":": "':'", "//": "floor division ('//')",
+    "%": "'%'", "@": "'@'", "==": "comparisons ('==')", "!=": "comparisons ('!=')",
+    "<": "comparisons ('<')", ">": "comparisons ('>')", "<=": "comparisons ('<=')",
+    ">=": "comparisons ('>=')", "&": "'&'", "|": "'|'", "~": "'~'", "<<": "'<<'", ">>": "'>>'",
+    ":=": "':='", "->": "'->'", "...": "'...'", "!": "'!'",
+}
+
+
+@dataclass
+class _Source:
+    """The user's text and, per line, where each column of the converted text came from."""
+
+    text: str
+    lines: list[str]
+    colmaps: list[list[int]] = field(default_factory=list)  # new col -> original col
+
+    def context(self, line: int, col: int) -> list[str]:
+        """The offending line and a caret under the (0-based) column."""
+        if not 1 <= line <= len(self.lines):
+            return []
+        shown = self.lines[line - 1].rstrip("\n")
+        if len(shown) > 120:  # show a window around the column of a long line
+            start = max(0, col - 60)
+            shown, col = ("…" if start else "") + shown[start : start + 120], col - start + (
+                1 if start else 0)
+        return ["  " + shown, "  " + " " * max(col, 0) + "^"]
+
+    def where(self, line: int, col: int) -> str:
+        if len(self.lines) > 1:
+            return f"line {line}, column {col + 1}"
+        return f"column {col + 1}"
+
+    def error(self, message: str, line: int, col: int, cls: type = ParseError,
+              hint: str = "") -> Exception:
+        """``<message> at column N[ (hint)]`` with the line and a caret under the column."""
+        hint = f" ({hint})" if hint else ""
+        return cls(f"{message} at {self.where(line, col)}{hint}",
+                   context=self.context(line, col))
+
+    def orig_col(self, line: int, byte_col: int, converted_line: str) -> int:
+        """Map an ``ast`` byte offset in the converted line to a column of the user's text."""
+        col = len(converted_line.encode("utf-8")[:byte_col].decode("utf-8", "replace"))
+        cmap = self.colmaps[line - 1] if line - 1 < len(self.colmaps) else []
+        if col < len(cmap):
+            return cmap[col]
+        return (cmap[-1] + 1) if cmap else col
+
+
+# --- tokens -------------------------------------------------------------------------------------
+
+
+def _tokens(src: _Source) -> list[tokenize.TokenInfo]:
+    """Tokenize and check every token against the allow-list."""
+    stack: list[tuple[int, int]] = []
+    toks: list[tokenize.TokenInfo] = []
+    ops_in_statement = 0
+    reader = io.StringIO(src.text).readline
+    try:
+        for tok in tokenize.generate_tokens(reader):
+            line, col = tok.start
+            if tok.type in (tokenize.COMMENT, tokenize.NL, tokenize.ENCODING):
+                continue
+            if tok.type in (tokenize.INDENT, tokenize.DEDENT):
+                continue
+            if tok.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
+                ops_in_statement = 0
+                toks.append(tok)
+                continue
+            if tok.type == tokenize.STRING or tok.type == getattr(tokenize, "FSTRING_START", -1):
+                raise src.error("strings are not allowed", line, col)
+            if tok.type == tokenize.ERRORTOKEN:
+                ch = tok.string.strip() or tok.string
+                if ch in ("'", '"'):
+                    raise src.error("strings are not allowed", line, col)
+                if ch == "!":
+                    raise src.error("factorials ('!') are not supported", line, col)
+                if ch == "$" or ch == "?" or ch == "`":
+                    raise src.error(f"unexpected character '{ch}'", line, col)
+                raise src.error(f"unexpected character {ch!r}", line, col)
+            if tok.type == tokenize.NAME:
+                if keyword.iskeyword(tok.string):
+                    raise src.error(f"'{tok.string}' is not allowed (a Python keyword)", line, col)
+                if tok.string.startswith("__"):
+                    raise src.error(f"names starting with '__' are not allowed ('{tok.string}')",
+                                    line, col)
+                if toks and toks[-1].type == tokenize.NUMBER and toks[-1].end == tok.start:
+                    raise src.error(
+                        f"write '{toks[-1].string}*{tok.string}' for a product "
+                        f"(implicit multiplication is not supported)", line, col)
+            elif tok.type == tokenize.NUMBER:
+                if not NUMBER_RE.fullmatch(tok.string):
+                    if tok.string[-1:] in "jJ":
+                        raise src.error("imaginary numbers are not supported", line, col)
+                    raise src.error(f"numbers are written in decimal ('{tok.string}' is not)",
+                                    line, col)
+                if len(tok.string) > MAX_NUMBER_DIGITS:
+                    raise src.error(f"a number longer than {MAX_NUMBER_DIGITS} digits", line, col,
+                                    LimitError)
+                if toks and toks[-1].type == tokenize.NUMBER and toks[-1].end == tok.start:
+                    raise src.error("unexpected number", line, col)
+            elif tok.type == tokenize.OP:
+                s = tok.string
+                if s not in ALLOWED_OPS:
+                    what = TOKEN_NAMES.get(s, f"'{s}'")
+                    if s.endswith("=") and len(s) == 2 and s[0] in "+-*/^":
+                        what = f"augmented assignment ('{s}')"
+                    elif s == "**=":
+                        what = "augmented assignment ('**=')"
+                    raise src.error(f"{what} is not allowed", line, col)
+                if s == "(":
+                    stack.append((line, col))
+                    if len(stack) > MAX_PAREN_DEPTH:
+                        raise src.error(
+                            f"parentheses nested more than {MAX_PAREN_DEPTH} deep; write deeper "
+                            "formulas as a program with intermediate names", line, col, LimitError)
+                elif s == ")":
+                    if not stack:
+                        raise src.error("unbalanced parenthesis: ')' has no matching '('",
+                                        line, col)
+                    stack.pop()
+                elif s == ";":
+                    ops_in_statement = 0
+                elif s in ("+", "-", "*", "/", "**", "^"):
+                    ops_in_statement += 1
+                    if ops_in_statement > MAX_STATEMENT_OPS:
+                        raise src.error(
+                            f"more than {MAX_STATEMENT_OPS} operators in one statement; split "
+                            "it into a program with intermediate names", line, col, LimitError)
+            else:  # pragma: no cover - any other token type
+                raise src.error(f"unexpected {tok.string!r}", line, col)
+            toks.append(tok)
+    except tokenize.TokenError:
+        if stack:
+            line, col = stack[-1]
+            raise src.error("unbalanced parenthesis: '(' is never closed", line, col) from None
+        last = len(src.lines)
+        raise src.error("unexpected end of formula", last, len(src.lines[-1]) if src.lines else 0
+                        ) from None
+    except (IndentationError, SyntaxError) as e:  # the tokenizer's own complaints
+        raise src.error(_syntax_message(e.msg), e.lineno or 1, (e.offset or 1) - 1) from None
+    if stack:
+        line, col = stack[-1]
+        raise src.error("unbalanced parenthesis: '(' is never closed", line, col)
+    return toks
+
+
+def _convert(src: _Source, toks: list[tokenize.TokenInfo]) -> str:
+    """Apply SymPy's ``convert_xor`` and rebuild the source, remembering every column."""
+    from sympy.parsing.sympy_parser import convert_xor
+
+    converted = convert_xor([(t.type, t.string) for t in toks], {}, {})
+    changed: dict[tuple[int, int], tuple[int, str]] = {}
+    for tok, (_, new) in zip(toks, converted):
+        if new != tok.string:
+            changed[tok.start] = (len(tok.string), new)
+    out_lines: list[str] = []
+    src.colmaps = []
+    for lineno, line in enumerate(src.lines, start=1):
+        chars: list[str] = []
+        cmap: list[int] = []
+        i = 0
+        while i < len(line):
+            if (lineno, i) in changed:
+                width, new = changed[(lineno, i)]
+                chars.append(new)
+                cmap.extend([i] * len(new))
+                i += width
+            else:
+                chars.append(line[i])
+                cmap.append(i)
+                i += 1
+        out_lines.append("".join(chars))
+        src.colmaps.append(cmap)
+    return "".join(out_lines)
+
+
+def _syntax_message(msg: str) -> str:
+    msg = msg or "syntax error"
+    if msg.startswith("invalid syntax"):
+        return "syntax error"
+    if "never closed" in msg:
+        return "unbalanced parenthesis: '(' is never closed"
+    if msg.startswith("unmatched"):
+        return "unbalanced parenthesis: ')' has no matching '('"
+    if "cannot assign" in msg or "assign to" in msg:
+        return "only a name can be assigned to"
+    if "Perhaps you forgot a comma" in msg:
+        return "syntax error (an operator is missing)"
+    if "unexpected indent" in msg or "unindent" in msg:
+        return "syntax error (unexpected indentation)"
+    if "leading zeros" in msg:
+        return "numbers cannot have leading zeros"
+    if "Exceeds the limit" in msg:
+        return "a number that is too long"
+    return msg.rstrip(".")
+
+
+# --- the tree -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Node:
+    """A provisional node while the DAG is built."""
+
+    op: str | None  # None for an input
+    args: tuple = ()
+    name: str | None = None  # input name, or the name a statement assigned
+    alias: str | None = None
+    stmt: int = 0
+    pre: int = 0  # pre-order position of its first occurrence (left to right as written)
+    post: int = 0  # post-order position (evaluation order as written)
+    depth: int = 0
+    line: int = 1
+    col: int = 0
+
+
+class _Builder:
+    def __init__(self, src: _Source, converted_lines: list[str]) -> None:
+        self.src = src
+        self.clines = converted_lines
+        self.nodes: list[_Node] = []
+        self.keys: dict[tuple, int] = {}
+        self.env: dict[str, int | Const] = {}  # assigned names
+        self.assigned_at: dict[str, int] = {}  # name -> line
+        self.inputs: dict[str, int] = {}  # input name -> node
+        self.input_line: dict[str, int] = {}
+        self.used_after: dict[str, bool] = {}
+        self.counter = 0
+
+    # positions
+    def pos(self, node: ast.AST) -> tuple[int, int]:
+        line = getattr(node, "lineno", 1)
+        col = self.src.orig_col(line, getattr(node, "col_offset", 0), self.clines[line - 1]
+                                if line - 1 < len(self.clines) else "")
+        return line, col
+
+    def fail(self, message: str, node: ast.AST, cls: type = ParseError,
+             hint: str = "") -> Exception:
+        line, col = self.pos(node)
+        return self.src.error(message, line, col, cls, hint)
+
+    def segment(self, node: ast.AST) -> str:
+        """The user's text of a subexpression, white space folded."""
+        line, col = self.pos(node)
+        end_line = getattr(node, "end_lineno", line)
+        end_col = self.src.orig_col(end_line, getattr(node, "end_col_offset", 0),
+                                    self.clines[end_line - 1])
+        if end_line == line:
+            text = self.src.lines[line - 1][col:end_col]
+        else:
+            parts = [self.src.lines[line - 1][col:]]
+            parts += self.src.lines[line:end_line - 1]
+            parts.append(self.src.lines[end_line - 1][:end_col])
+            text = " ".join(parts)
+        return re.sub(r"\s+", " ", text).strip()
+
+    # nodes
+    def input(self, name: str, node: ast.AST, stmt: int) -> int:
+        if name in self.inputs:
+            return self.inputs[name]
+        line, col = self.pos(node)
+        idx = len(self.nodes)
+        self.nodes.append(_Node(None, name=name, stmt=stmt, pre=self.counter, line=line, col=col))
+        self.counter += 1
+        self.inputs[name] = idx
+        self.input_line[name] = line
+        return idx
+
+    def op(self, op: str, args: tuple[Arg, ...], alias: str | None, stmt: int, pre: int,
+           node: ast.AST) -> int:
+        key = (op, tuple(("c", a.tree) if isinstance(a, Const) else ("n", a) for a in args))
+        if key in self.keys:
+            return self.keys[key]
+        if len(self.nodes) - len(self.inputs) >= MAX_OPERATIONS:
+            raise self.fail(f"more than {MAX_OPERATIONS} operations", node, LimitError)
+        depth = 1 + max(self.nodes[a].depth for a in args if isinstance(a, int))
+        line, col = self.pos(node)
+        idx = len(self.nodes)
+        self.nodes.append(_Node(op, args, alias=alias, stmt=stmt, pre=pre, post=idx,
+                                depth=depth, line=line, col=col))
+        self.keys[key] = idx
+        return idx
+
+    def constant(self, op: str, args: list[Const], node: ast.AST) -> Const:
+        tree = (op, *(a.tree for a in args))
+        text = self.segment(node)
+        try:
+            value = RULES[op].value(FLOAT_CONST, *(a.value for a in args))
+        except OverflowError:
+            raise self.fail(f"the constant {text} overflows", node, DomainError) from None
+        except (ValueError, ZeroDivisionError):
+            raise self.fail(f"the constant {text} is undefined", node, DomainError) from None
+        if isinstance(value, complex) or not math.isfinite(value):
+            raise self.fail(f"the constant {text} is not a finite real number", node, DomainError)
+        return Const(text, tree, float(value))
+
+    # the walk
+    def expression(self, root: ast.AST, stmt: int) -> int | Const:
+        """Post-order walk of one statement's expression, with an explicit stack."""
+        results: dict[int, int | Const] = {}
+        pre_of: dict[int, int] = {}
+        stack: list[tuple[ast.AST, bool]] = [(root, False)]
+        while stack:
+            node, done = stack.pop()
+            if not done:
+                pre_of[id(node)] = self.counter
+                self.counter += 1
+                children = self.children(node)
+                stack.append((node, True))
+                stack.extend((c, False) for c in reversed(children))
+                continue
+            results[id(node)] = self.build(node, [results.pop(id(c)) for c in self.children(node)],
+                                           stmt, pre_of[id(node)])
+        return results[id(root)]
+
+    def children(self, node: ast.AST) -> list[ast.AST]:
+        if isinstance(node, ast.BinOp):
+            if type(node.op) not in BINOPS:
+                raise self.fail("unsupported operator", node)
+            return [node.left, node.right]
+        if isinstance(node, ast.UnaryOp):
+            if not isinstance(node.op, (ast.USub, ast.UAdd)):
+                raise self.fail("unsupported operator", node)
+            return [node.operand]
+        if isinstance(node, ast.Call):
+            return self.check_call(node)
+        if isinstance(node, ast.Name):
+            return []
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+                raise self.fail("only real numbers are allowed", node)
+            return []
+        if isinstance(node, ast.Tuple):
+            raise self.fail("a list of values is not a formula (separate statements with ';')",
+                            node)
+        raise self.fail("unsupported syntax", node)
+
+    def check_call(self, node: ast.Call) -> list[ast.AST]:
+        if not isinstance(node.func, ast.Name):
+            raise self.fail("only the listed functions can be called", node)
+        fname = node.func.id
+        if fname not in FUNCTIONS:
+            hint = difflib.get_close_matches(fname.lower(), list(FUNCTIONS), n=1, cutoff=0.6)
+            more = f"did you mean {hint[0]}?" if hint else (
+                f"known: {', '.join(sorted(FUNCTIONS))}")
+            raise self.fail(f"unknown function '{fname}'", node, hint=more)
+        if node.keywords:
+            raise self.fail(f"{fname} takes no keyword arguments", node)
+        if any(isinstance(a, ast.Starred) for a in node.args):
+            raise self.fail("starred arguments are not allowed", node)
+        op, arity = FUNCTIONS[fname]
+        n = len(node.args)
+        if arity and n != arity:
+            raise self.fail(f"{fname} takes {arity} argument{'s' * (arity != 1)}, got {n}", node)
+        if not arity and n < 2:
+            raise self.fail(f"{fname} takes 2 or more arguments, got {n}", node)
+        return list(node.args)
+
+    def build(self, node: ast.AST, kids: list, stmt: int, pre: int) -> int | Const:
+        if isinstance(node, ast.Constant):
+            text = self.segment(node)
+            return Const(text, ("num", text), float(node.value))
+        if isinstance(node, ast.Name):
+            name = node.id
+            if name in CONSTANTS:
+                return Const(name, ("name", name), const_eval(("name", name), FLOAT_CONST))
+            if name in FUNCTIONS:
+                raise self.fail(f"'{name}' is a function: call it as {name}(...)", node)
+            if name in self.env:
+                self.used_after[name] = True
+                return self.env[name]
+            if name in self.assigned_at:  # pragma: no cover - env holds every assigned name
+                raise self.fail(f"'{name}' is used before it is assigned", node, BindingError)
+            return self.input(name, node, stmt)
+        if isinstance(node, ast.UnaryOp):
+            (arg,) = kids
+            if isinstance(node.op, ast.UAdd):
+                return arg
+            op, alias = "neg", None
+        elif isinstance(node, ast.BinOp):
+            op, alias = BINOPS[type(node.op)], None
+        else:
+            assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            op = FUNCTIONS[node.func.id][0]
+            alias = node.func.id if node.func.id != op else None
+        if all(isinstance(k, Const) for k in kids):
+            return self.constant(op, kids, node)
+        return self.op(op, tuple(kids), alias, stmt, pre, node)
+
+
+def _source(text: str) -> _Source:
+    if len(text) > MAX_CHARS:
+        raise LimitError(f"the formula is {len(text):,} characters long; the limit is "
+                         f"{MAX_CHARS:,}")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = re.search(r"[\x00-\x08\x0b-\x1f\x7f]", text)
+    if bad:
+        lines_before = text[: bad.start()].split("\n")
+        src = _Source(text, text.splitlines(keepends=True))
+        raise src.error(f"unexpected control character {bad.group()!r}", len(lines_before),
+                        len(lines_before[-1]))
+    # indentation carries no meaning here: strip it, keeping column positions honest
+    lines = text.split("\n")
+    offsets = [len(ln) - len(ln.lstrip(" \t")) for ln in lines]
+    stripped = "\n".join(ln.lstrip(" \t") for ln in lines)
+    src = _Source(stripped, stripped.splitlines(keepends=True) or [""])
+    src.offsets = offsets  # type: ignore[attr-defined]
+    return src
+
+
+def parse_program(text: str, *, inputs: list[str] | None = None,
+                  outputs: list[str] | None = None, order: str = "level") -> Program:
+    """Parse a formula or straight-line program.
+
+    ``inputs`` (the names of ``--at``, in order) fixes the input order and must
+    name every variable exactly once; ``outputs`` (``--out``) picks the outputs;
+    ``order`` is ``"level"`` (by depth, then left to right) or ``"written"``.
+    """
+    if order not in ("level", "written"):
+        raise BindingError(f"--order must be level or written, not '{order}'")
+    if not text.strip():
+        raise ParseError("the formula is empty")
+    src = _source(text)
+    try:
+        toks = _tokens(src)
+        converted = _convert(src, toks)
+        try:
+            tree = ast.parse(converted, mode="exec")
+        except SyntaxError as e:
+            line = e.lineno or 1
+            cl = converted.splitlines()
+            byte = len((cl[line - 1] if line - 1 < len(cl) else "")[: max((e.offset or 1) - 1, 0)]
+                       .encode())
+            col = src.orig_col(line, byte, cl[line - 1] if line - 1 < len(cl) else "")
+            raise src.error(_syntax_message(e.msg), line, col) from None
+        except (RecursionError, MemoryError):
+            raise LimitError("the formula is nested too deeply; write it as a program with "
+                             "intermediate names") from None
+        builder = _Builder(src, converted.splitlines(keepends=True) or [""])
+        bare = _statements(builder, tree)
+    except (ParseError, BindingError, LimitError, DomainError) as err:
+        _unstrip(err, src)
+        raise
+    return _finish(builder, bare, text, inputs, outputs, order)
+
+
+def _unstrip(err: Exception, src: _Source) -> None:
+    """Report columns of the text as given (indentation was stripped for the tokenizer)."""
+    offsets = getattr(src, "offsets", None)
+    if not offsets or not getattr(err, "context", None) or not any(offsets):
+        return
+    m = re.search(r"at (?:line (\d+), )?column (\d+)", err.message)  # type: ignore[attr-defined]
+    if not m:
+        return
+    line = int(m.group(1) or 1)
+    shift = offsets[line - 1] if line - 1 < len(offsets) else 0
+    if shift:
+        col = int(m.group(2)) + shift
+        err.message = (err.message[: m.start(2)] + str(col)  # type: ignore[attr-defined]
+                       + err.message[m.end(2):])  # type: ignore[attr-defined]
+        err.args = (err.message,)  # type: ignore[attr-defined]
+        err.context = [  # type: ignore[attr-defined]
+            "  " + " " * shift + err.context[0][2:],  # type: ignore[attr-defined]
+            "  " + " " * shift + err.context[1][2:],  # type: ignore[attr-defined]
+        ]
+
+
+def _statements(b: _Builder, tree: ast.Module) -> list[tuple[str | None, int | Const, int]]:
+    """Walk the statements; return the bare expressions and assignments in order."""
+    stmts: list[tuple[str | None, int | Const, int]] = []  # (name or None, value, line)
+    for i, st in enumerate(tree.body):
+        if isinstance(st, ast.Expr):
+            stmts.append((None, b.expression(st.value, i), st.lineno))
+        elif isinstance(st, ast.Assign):
+            if len(st.targets) != 1:
+                raise b.fail("assign one name per statement ('a = b = ...' is not supported)", st)
+            target = st.targets[0]
+            if not isinstance(target, ast.Name):
+                raise b.fail("only a name can be assigned to", target)
+            name = target.id
+            if name in FUNCTIONS:
+                raise b.fail(f"'{name}' is a function and cannot be assigned to", target)
+            if name in CONSTANTS:
+                raise b.fail(f"'{name}' is a constant and cannot be assigned to", target)
+            value = b.expression(st.value, i)
+            if name in b.assigned_at:
+                raise b.fail(f"'{name}' is assigned twice (lines {b.assigned_at[name]} and "
+                             f"{st.lineno}); a straight-line program assigns each name once",
+                             target, BindingError)
+            if name in b.inputs:
+                raise b.fail(f"'{name}' is used as an input (line {b.input_line[name]}) and "
+                             f"assigned later", target, BindingError)
+            b.env[name] = value
+            b.assigned_at[name] = st.lineno
+            b.used_after[name] = False
+            if isinstance(value, int) and b.nodes[value].op is not None and \
+                    b.nodes[value].name is None:
+                b.nodes[value].name = name
+            stmts.append((name, value, st.lineno))
+        else:
+            raise b.fail("unsupported statement", st)
+    if not stmts:
+        raise ParseError("the formula is empty")
+    return stmts
+
+
+def _finish(b: _Builder, stmts: list[tuple[str | None, int | Const, int]], text: str,
+            inputs: list[str] | None, outputs: list[str] | None, order: str) -> Program:
+    # outputs
+    bare = [(value, line) for name, value, line in stmts if name is None]
+    assigned = [(name, value, line) for name, value, line in stmts if name is not None]
+    outs: list[tuple[str, int | Const, int]] = []
+    if outputs:
+        known = {name: (value, line) for name, value, line in assigned}
+        for name in outputs:
+            if name not in known:
+                where = "an input, not an assigned name" if name in b.inputs else "not assigned"
+                raise BindingError(f"--out: '{name}' is {where} in the program")
+            outs.append((name, *known[name]))
+    else:
+        outs = [(name, value, line) for name, value, line in assigned if not b.used_after[name]]
+    if bare:
+        taken = set(b.inputs) | set(b.env)
+        base = next(n for n in ("f", "y", "F", "out") if n not in taken)
+        names = [base] if len(bare) == 1 else [f"{base}{k}" for k in range(1, len(bare) + 1)]
+        outs += [(nm, value, line) for nm, (value, line) in zip(names, bare)]
+    for name, value, line in outs:
+        if isinstance(value, Const):
+            what = f"{name} = {value.text}" if name not in ("f", "y", "F", "out") else value.text
+            raise BindingError(f"{what} (line {line}) is a constant: it depends on no input, "
+                               "so there is nothing to differentiate")
+    if not b.inputs:
+        raise BindingError("the formula has no variables to differentiate")
+    # inputs in --at order
+    first_seen = sorted(b.inputs, key=lambda n: b.nodes[b.inputs[n]].pre)
+    if inputs is not None:
+        missing = [n for n in first_seen if n not in inputs]
+        extra = [n for n in inputs if n not in b.inputs]
+        if missing:
+            raise BindingError(f"--at: missing a value for {_names(missing)}")
+        if extra:
+            raise BindingError(f"--at: {_names(extra)} {'is' if len(extra) == 1 else 'are'} not "
+                               f"{'a variable' if len(extra) == 1 else 'variables'} of the "
+                               f"formula (variables: {', '.join(first_seen)})")
+        input_names = list(inputs)
+    else:
+        input_names = first_seen
+    # order of rows
+    ops = [i for i, n in enumerate(b.nodes) if n.op is not None]
+    if order == "level":
+        ops.sort(key=lambda i: (b.nodes[i].stmt, b.nodes[i].depth, b.nodes[i].pre))
+    else:
+        ops.sort(key=lambda i: b.nodes[i].post)
+    final = {b.inputs[name]: k for k, name in enumerate(input_names)}
+    for k, i in enumerate(ops):
+        final[i] = len(input_names) + k
+    eqns = []
+    for i in ops:
+        n = b.nodes[i]
+        args = tuple(a if isinstance(a, Const) else final[a] for a in n.args)
+        eqns.append(Eqn(n.op, args, n.alias, n.name, n.line, n.col + 1))  # type: ignore[arg-type]
+    depth = [0] * len(input_names) + [b.nodes[i].depth for i in ops]
+    program_outputs = [(name, final[value]) for name, value, _ in outs]  # type: ignore[index]
+    return Program(text, input_names, eqns, program_outputs, depth)
+
+
+def _names(names: list[str]) -> str:
+    quoted = [f"'{n}'" for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+# --- constants on the command line ------------------------------------------------------------
+
+
+def parse_constant(text: str, what: str) -> Const:
+    """A value in the contract's constant notation (``1/2``, ``pi/4``, ``-3``, ``2e-3``)."""
+    stripped = text.strip()
+    if not stripped:
+        raise BindingError(f"{what}: a value is missing")
+    if len(stripped) > 1000:
+        raise LimitError(f"{what}: the value is longer than 1000 characters")
+    low = stripped.lower().lstrip("+-")
+    if low in ("nan", "inf", "infinity", "oo"):
+        raise BindingError(f"{what}: '{stripped}' is not a finite number")
+    try:
+        program = _constant_program(stripped)
+    except (ParseError, LimitError) as e:
+        raise BindingError(f"{what}: '{stripped}' is not a number "
+                           f"({e.message.split(' at column')[0]})") from None
+    except DomainError as e:
+        raise BindingError(f"{what}: {e.message.split(' at column')[0]}") from None
+    return program
+
+
+def _constant_program(text: str) -> Const:
+    src = _source(text)
+    toks = _tokens(src)
+    if any(t.type == tokenize.OP and t.string in (";", "=") for t in toks):
+        raise ParseError("a single value is expected")
+    converted = _convert(src, toks)
+    try:
+        tree = ast.parse(converted, mode="eval")
+    except SyntaxError as e:
+        raise ParseError(_syntax_message(e.msg)) from None
+    except (RecursionError, MemoryError):
+        raise LimitError("nested too deeply") from None
+    b = _Builder(src, converted.splitlines(keepends=True) or [""])
+    value = b.expression(tree.body, 0)
+    if not isinstance(value, Const):
+        names = ", ".join(sorted(b.inputs)) or "a variable"
+        raise ParseError(f"it uses {names}; only numbers, pi and E are allowed")
+    return value

@@ -1,0 +1,343 @@
+"""The program: inputs, then equations in evaluation order (like a jaxpr).
+
+Node ``i`` is input ``i`` for ``i < len(inputs)`` and equation ``i - len(inputs)``
+otherwise.  Labels (``w1``, ``v-1``, ``w⁽¹⁾₂``) are a view computed by
+:class:`Labels`; the program itself only knows indices and the names the user
+assigned.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Union
+
+from .errors import BindingError
+from .ops import RULES
+
+# --- constants -------------------------------------------------------------------------
+
+ConstTree = tuple  # ("num", "2.5") | ("name", "pi") | (op, *subtrees)
+
+
+@dataclass(frozen=True)
+class Const:
+    """A subexpression of numbers and constants only: one value, shown as written."""
+
+    text: str
+    tree: ConstTree
+    value: float
+
+    @property
+    def simple(self) -> bool:
+        return re.fullmatch(r"-?[\w.]+", self.text) is not None
+
+    @property
+    def rational(self) -> Fraction | None:
+        try:
+            return const_eval(self.tree, _FRACTION)
+        except (_NotRational, ZeroDivisionError, OverflowError, ValueError):
+            return None
+
+    @property
+    def latex(self) -> str:
+        from .expr import LatexPrinter
+
+        return LatexPrinter(lambda leaf: "?").doprint(const_eval(self.tree, _ATOMS))
+
+    def exact(self) -> Any:
+        """The exact SymPy value (bounded: huge powers raise ``ExactTooLarge``)."""
+        from .symbolic import SYMPY
+
+        return const_eval(self.tree, SYMPY)
+
+
+def const_eval(tree: ConstTree, M: Any) -> Any:
+    """Evaluate a constant's tree in namespace ``M`` (iteratively: no recursion limit)."""
+    stack: list[tuple[ConstTree, bool]] = [(tree, False)]
+    out: list[Any] = []
+    while stack:
+        node, done = stack.pop()
+        tag = node[0]
+        if tag == "num":
+            out.append(M.number(node[1]))
+        elif tag == "name":
+            out.append(M.constant(node[1]))
+        elif not done:
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(node[1:]))
+        else:
+            n = len(node) - 1
+            args = out[-n:]
+            del out[-n:]
+            out.append(RULES[tag].value(M, *args))
+    return out[0]
+
+
+class _NotRational(Exception):
+    pass
+
+
+class _FractionNS:
+    @staticmethod
+    def number(text: str) -> Fraction:
+        return Fraction(text)
+
+    @staticmethod
+    def constant(name: str) -> Fraction:
+        raise _NotRational(name)
+
+    @staticmethod
+    def pow(a: Fraction, b: Fraction) -> Fraction:
+        if b.denominator != 1 or abs(b) > 64:
+            raise _NotRational("pow")
+        return a ** int(b)
+
+    def __getattr__(self, name: str) -> Any:
+        raise _NotRational(name)
+
+
+class _AtomNS:
+    """Display trees for a constant's LaTeX."""
+
+    def __getattr__(self, name: str) -> Any:
+        from .expr import DISPLAY
+
+        return getattr(DISPLAY, name)
+
+    @staticmethod
+    def number(text: str) -> Any:
+        from .expr import Atom
+
+        return Atom(text, text)
+
+    @staticmethod
+    def constant(name: str) -> Any:
+        from .expr import Atom
+
+        return Atom(name, r"\pi" if name == "pi" else "e")
+
+    @staticmethod
+    def pow(a: Any, b: Any) -> Any:
+        from .expr import Bin
+
+        return Bin("^", a, b)
+
+
+class FloatConstNS:
+    """Float values of constants (``math``), used while parsing."""
+
+    def __getattr__(self, name: str) -> Any:
+        from .expr import FLOAT
+
+        return getattr(FLOAT, name)
+
+    @staticmethod
+    def number(text: str) -> float:
+        return float(text)
+
+    @staticmethod
+    def constant(name: str) -> float:
+        return math.pi if name == "pi" else math.e
+
+
+_FRACTION = _FractionNS()
+_ATOMS = _AtomNS()
+FLOAT_CONST = FloatConstNS()
+
+# --- the program -----------------------------------------------------------------------
+
+Arg = Union[int, Const]
+
+
+@dataclass(frozen=True)
+class Eqn:
+    op: str
+    args: tuple[Arg, ...]
+    alias: str | None = None  # the function name as written, when it differs (``ln``)
+    name: str | None = None  # the name a program statement assigned to this node
+    line: int = 1  # where it was first written (1-based), for messages
+    col: int = 1
+
+    @property
+    def rule(self):  # -> OpRule
+        return RULES[self.op]
+
+
+@dataclass
+class Program:
+    source: str
+    inputs: list[str]
+    eqns: list[Eqn]
+    outputs: list[tuple[str, int]]  # (output name, node)
+    depth: list[int] = field(default_factory=list)  # per node; inputs 0
+
+    @property
+    def n_inputs(self) -> int:
+        return len(self.inputs)
+
+    @property
+    def n_nodes(self) -> int:
+        return len(self.inputs) + len(self.eqns)
+
+    def eqn(self, node: int) -> Eqn:
+        return self.eqns[node - len(self.inputs)]
+
+    def is_input(self, node: int) -> bool:
+        return node < len(self.inputs)
+
+    def node_args(self, node: int) -> list[int]:
+        return [a for a in self.eqn(node).args if isinstance(a, int)]
+
+    def user_names(self) -> list[str]:
+        names = list(self.inputs) + [e.name for e in self.eqns if e.name]
+        names += [name for name, _ in self.outputs]
+        return names
+
+    def input_index(self, name: str) -> int:
+        try:
+            return self.inputs.index(name)
+        except ValueError:
+            raise BindingError(f"'{name}' is not an input of the formula "
+                               f"(inputs: {', '.join(self.inputs) or 'none'})") from None
+
+    def output_names(self) -> list[str]:
+        return [name for name, _ in self.outputs]
+
+
+# --- labels ------------------------------------------------------------------------------
+
+SUPERSCRIPT = str.maketrans("0123456789-()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁽⁾")
+SUBSCRIPT = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
+DOT, BAR = "\u0307", "\u0304"
+GREEK = set(
+    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma "
+    "tau upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi "
+    "Omega".split()
+)
+SCHEMES = ("w", "v", "h")
+LETTERS = ("w", "u", "z", "q", "r", "s")
+
+
+def _split(name: str) -> tuple[str, str]:
+    """``x1`` -> (``x``, ``1``); ``alpha_2`` -> (``alpha``, ``_2``)."""
+    m = re.fullmatch(r"([^\W\d_]+)(.*)", name)
+    return (m.group(1), m.group(2)) if m else (name, "")
+
+
+def _mark(name: str, mark: str) -> str:
+    """Put a combining dot or bar over the letters of a name: ``x1`` -> ``ẋ1``."""
+    stem, rest = _split(name)
+    if not stem:
+        return name + mark
+    return stem + mark + rest
+
+
+def latex_name(name: str) -> str:
+    stem, rest = _split(name)
+    if stem in GREEK:
+        base = "\\" + stem
+    elif len(stem) == 1:
+        base = stem
+    else:
+        base = rf"\mathrm{{{stem}}}"
+    sub = rest.lstrip("_")
+    return f"{base}_{{{latex_escape_sub(sub)}}}" if sub else base
+
+
+def latex_escape_sub(s: str) -> str:
+    return s.replace("_", r"\_")
+
+
+def _latex_mark(latex: str, mark: str) -> str:
+    """``x_{1}`` -> ``\\dot{x}_{1}``; ``w^{(1)}_{2}`` -> ``\\dot{w}^{(1)}_{2}``."""
+    m = re.match(r"(\\[a-zA-Z]+\{[^}]*\}|\\[a-zA-Z]+|[^_^])(.*)", latex)
+    assert m is not None
+    return rf"\{mark}{{{m.group(1)}}}{m.group(2)}"
+
+
+class Labels:
+    """The names every node is shown by: ``ids`` for JSON, ``text`` and ``latex`` to print."""
+
+    def __init__(self, program: Program, scheme: str = "w") -> None:
+        if scheme not in SCHEMES:
+            raise BindingError(f"--labels must be one of {', '.join(SCHEMES)}, not '{scheme}'")
+        self.scheme = scheme
+        self.program = program
+        self.letter = self._choose_letter(program, scheme)
+        n = program.n_inputs
+        ids: list[str] = []
+        text: list[str] = []
+        latex: list[str] = []
+        L = self.letter
+        if scheme == "w":
+            k = 0
+            for i in range(program.n_nodes):
+                name = program.inputs[i] if i < n else program.eqns[i - n].name
+                if name is None:
+                    k += 1
+                    name = f"{L}{k}"
+                ids.append(name)
+                text.append(name)
+                latex.append(latex_name(name))
+        elif scheme == "v":
+            for i in range(program.n_nodes):
+                j = i - n + 1
+                ids.append(f"{L}{j}")
+                text.append(f"{L}{j}")
+                latex.append(f"{L}_{{{j}}}")
+        else:
+            seen: dict[int, int] = {}
+            for i in range(program.n_nodes):
+                d = program.depth[i]
+                seen[d] = seen.get(d, 0) + 1
+                ids.append(f"{L}{d}_{seen[d]}")
+                text.append(f"{L}{f'({d})'.translate(SUPERSCRIPT)}{str(seen[d]).translate(SUBSCRIPT)}")
+                latex.append(f"{L}^{{({d})}}_{{{seen[d]}}}")
+        self.ids, self.text, self.latex = ids, text, latex
+
+    @staticmethod
+    def _choose_letter(program: Program, scheme: str) -> str:
+        names = set(program.user_names())
+        pattern = {"w": r"{}\d+", "v": r"{}-?\d+", "h": r"{}\d+_\d+"}[scheme]
+        first = "v" if scheme == "v" else "w"
+        for letter in (first,) + tuple(x for x in LETTERS if x != first):
+            if not any(re.fullmatch(pattern.format(letter), nm) for nm in names):
+                return letter
+        raise BindingError("cannot choose labels: the formula's names use every label letter "
+                           f"({', '.join(LETTERS)}); rename a variable")
+
+    def name(self, node: int) -> str:
+        """The user's name for a node, where it has one (inputs, assigned names)."""
+        p = self.program
+        if p.is_input(node):
+            return p.inputs[node]
+        return p.eqn(node).name or self.ids[node]
+
+    def dot(self, node: int) -> str:
+        return _mark(self.text[node], DOT)
+
+    def bar(self, node: int) -> str:
+        return _mark(self.text[node], BAR)
+
+    def dot_latex(self, node: int) -> str:
+        return _latex_mark(self.latex[node], "dot")
+
+    def bar_latex(self, node: int) -> str:
+        return _latex_mark(self.latex[node], "bar")
+
+    def leaf_text(self, leaf: Any) -> str:
+        if leaf.role == "dot":
+            return self.dot(leaf.node)
+        if leaf.role == "bar":
+            return self.bar(leaf.node)
+        return self.text[leaf.node]
+
+    def leaf_latex(self, leaf: Any) -> str:
+        if leaf.role == "dot":
+            return self.dot_latex(leaf.node)
+        if leaf.role == "bar":
+            return self.bar_latex(leaf.node)
+        return self.latex[leaf.node]

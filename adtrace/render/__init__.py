@@ -1,0 +1,27 @@
+"""Output formats, one module each, chosen from a registry.
+
+A renderer is ``render(trace, *, color=False, width=80) -> str``.  Adding a
+format means adding a module and one line here; ``--format`` offers exactly the
+names below.  Modules are imported only when their format is asked for.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+#: format name -> module under adtrace.render
+RENDERERS: dict[str, str] = {
+    "table": "table",
+    "json": "json",
+}
+
+
+def get_renderer(name: str) -> Callable[..., str]:
+    module = importlib.import_module(f"{__name__}.{RENDERERS[name]}")
+    return module.render  # type: ignore[no-any-return]
+
+
+def render(trace: Any, fmt: str, **options: Any) -> str:
+    return get_renderer(fmt)(trace, **options)

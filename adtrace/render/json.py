@@ -1,0 +1,107 @@
+"""``--format json``: the contract's schema version 1, full float precision."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from ..rows import RowPrinter, adjoint_rows, tangent_rows
+from ..trace import Trace, primal_display
+
+SCHEMA = 1
+
+
+def _int(x: float) -> float | int:
+    """Seeds print as the contract shows them (``"x1": 1``); other values keep full floats."""
+    return int(x) if math.isfinite(x) and x == int(x) and abs(x) < 2**53 else x
+
+
+def to_dict(t: Trace, formula: str | None = None) -> dict[str, Any]:
+    p, lab = t.program, t.labels
+    text = RowPrinter(lab, digits=t.digits)
+    latex = RowPrinter(lab, digits=t.digits, latex=True)
+    from ..expr import LatexPrinter, TextPrinter
+
+    tp = TextPrinter(lab.leaf_text, times=" * ")
+    lp = LatexPrinter(lab.leaf_latex)
+    inputs = [{"id": lab.ids[i], "name": name, "value": t.values[i]}
+              for i, name in enumerate(p.inputs)]
+    outputs = [{"id": lab.ids[node], "name": name, "value": t.values[node]}
+               for name, node in p.outputs]
+    nodes = []
+    for k, eqn in enumerate(p.eqns):
+        node = p.n_inputs + k
+        d = primal_display(p, node)
+        entry: dict[str, Any] = {
+            "id": lab.ids[node],
+            "op": eqn.op,
+            "args": [lab.ids[a] if isinstance(a, int) else a.text for a in eqn.args],
+            "value": t.values[node],
+            "text": f"{lab.text[node]} = {tp.doprint(d)}",
+            "latex": f"{lab.latex[node]} = {lp.doprint(d)}",
+        }
+        name = lab.name(node)
+        if name != lab.ids[node]:
+            entry["name"] = name
+        nodes.append(entry)
+    sweeps = []
+    for sweep in t.sweeps:
+        rows = tangent_rows(t, sweep) if sweep.mode == "forward" else adjoint_rows(t, sweep)
+        steps = []
+        for row in rows:
+            if row.kind not in ("tangent", "adjoint"):
+                continue
+            step: dict[str, Any] = {
+                "id": lab.ids[row.node],  # type: ignore[index]
+                "value": row.value,
+                "text": text.line(row),
+                "latex": latex.line(row),
+            }
+            if row.kind == "adjoint":
+                step["accumulate"] = row.accumulates
+                if row.flow:
+                    step["flow"] = row.flow
+            steps.append(step)
+        sweeps.append({
+            "seed": {k: _int(v) for k, v in sweep.seed.items()},
+            "steps": steps,
+            "values": {lab.ids[i]: (_int(v) if i < p.n_inputs and sweep.mode == "forward" else v)
+                       for i, v in enumerate(sweep.values) if v is not None},
+            "result": dict(sweep.result),
+        })
+    out: dict[str, Any] = {
+        "schema": SCHEMA,
+        "mode": t.mode,
+        "formula": formula if formula is not None else p.source,
+        "inputs": inputs,
+        "outputs": outputs,
+        "nodes": nodes,
+        "sweeps": sweeps,
+        "derivatives": t.derivatives,
+    }
+    if t.warnings:
+        out["warnings"] = list(t.warnings)
+    if t.check is not None:
+        c = t.check
+        check: dict[str, Any] = {"method": "sympy"}
+        if c.skipped:
+            check.update({"agree": None, "skipped": c.skipped, "max_abs_error": None,
+                          "entries": []})
+        else:
+            check["agree"] = c.agree
+            check["max_abs_error"] = c.max_abs_error
+            check["entries"] = []
+            for e in c.entries:
+                item: dict[str, Any] = {"output": e.output, "input": e.input,
+                                        "symbolic": e.symbolic, "value": e.value, "ad": e.ad,
+                                        "agree": e.agree}
+                if e.note:
+                    item["note"] = e.note
+                check["entries"].append(item)
+        out["check"] = check
+    return out
+
+
+def render(t: Trace, **_: Any) -> str:
+    return json.dumps(to_dict(t), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
