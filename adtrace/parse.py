@@ -185,9 +185,15 @@ def _tokens(src: _Source) -> list[tokenize.TokenInfo]:
 
 def _convert(src: _Source, toks: list[tokenize.TokenInfo]) -> str:
     """Apply SymPy's ``convert_xor`` and rebuild the source, remembering every column."""
-    from sympy.parsing.sympy_parser import convert_xor
+    pairs = [(t.type, t.string) for t in toks]
+    if any(t.type == tokenize.OP and t.string == "^" for t in toks):
+        # SymPy's own transformation; imported only when there is a '^' to convert,
+        # since importing SymPy costs more than parsing a 20,000-operation program
+        from sympy.parsing.sympy_parser import convert_xor
 
-    converted = convert_xor([(t.type, t.string) for t in toks], {}, {})
+        converted = convert_xor(pairs, {}, {})
+    else:
+        converted = pairs
     changed: dict[tuple[int, int], tuple[int, str]] = {}
     for tok, (_, new) in zip(toks, converted):
         if new != tok.string:
