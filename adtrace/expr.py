@@ -205,6 +205,8 @@ def div(a: D, b: D) -> D:
         return a
     if isinstance(a, Neg):
         return neg(div(a.operand, b))
+    if isinstance(a, Num) and a.value < 0:
+        return neg(div(Num(-a.value), b))
     return Bin("/", a, b)
 
 

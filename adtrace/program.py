@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Union
@@ -232,7 +233,9 @@ def _mark(name: str, mark: str) -> str:
     stem, rest = _split(name)
     if not stem:
         return name + mark
-    return stem + mark + rest
+    # NFC: the precomposed letter where Unicode has one (ẋ U+1E8B, as textbooks and the
+    # contract write it); a combining mark otherwise (x̄, v̇)
+    return unicodedata.normalize("NFC", stem + mark) + rest
 
 
 def latex_name(name: str) -> str:
