@@ -16,7 +16,7 @@ __version__ = "0.1.0"
 __all__ = ["trace", "forward", "reverse", "__version__"]
 
 if TYPE_CHECKING:
-    from .trace import Trace
+    from .tracing import Trace
 
 
 def trace(formula: str, at: Any, **options: Any) -> Trace:

@@ -1,4 +1,4 @@
-"""The library entry points: text in, :class:`~adtrace.trace.Trace` out.  No printing here."""
+"""The library entry points: text in, :class:`~adtrace.tracing.Trace` out.  No printing here."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from .forward import forward_sweep
 from .parse import MAX_CHARS, parse_constant, parse_program
 from .program import Const, Labels, Program
 from .reverse import reverse_sweep
-from .trace import Sweep, Trace, evaluate_primal, partial_values
+from .tracing import Sweep, Trace, evaluate_primal, partial_values
 
 At = str | Mapping[str, object] | None
 

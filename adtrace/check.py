@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .trace import Check, CheckEntry, Trace
+from .tracing import Check, CheckEntry, Trace
 
 MAX_CHECK_OPS = 1_000
 TIME_BUDGET = 10.0  # seconds

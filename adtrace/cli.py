@@ -87,6 +87,9 @@ def trace_options(f: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--at", "at", multiple=True, metavar="NAME=VALUE[,...]",
                      help="The point: a value for every variable (x1=2,x2=pi/4). "
                           "Inputs are numbered in this order."),
+        click.option("--wrt", metavar="NAME[,...]",
+                     help="forward: inputs to seed, one tangent sweep each "
+                          "(default: every input)."),
         click.option("--seed", metavar="NAME=VALUE[,...]",
                      help="forward: one sweep along this direction (a JVP); "
                           "reverse: output weights (a VJP)."),
@@ -153,8 +156,6 @@ def _run(mode: str, formula: str, at: tuple[str, ...], fmt: str, no_check: bool,
 @cli.command()
 @click.argument("formula")
 @trace_options
-@click.option("--wrt", metavar="NAME[,...]",
-              help="Inputs to seed, one tangent sweep each (default: every input).")
 def forward(formula: str, **options: Any) -> None:
     """Forward mode: the primal trace and one tangent trace per seeded input.
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .program import Labels, Program
-from .trace import Step, Sweep, check_finite
+from .tracing import Step, Sweep, check_finite
 
 
 def forward_sweep(program: Program, labels: Labels, partials: list[list[float | None]],

@@ -9,7 +9,7 @@ are never reached and print no rows.
 from __future__ import annotations
 
 from .program import Labels, Program
-from .trace import Step, Sweep, check_finite
+from .tracing import Step, Sweep, check_finite
 
 
 def reverse_sweep(program: Program, labels: Labels, partials: list[list[float | None]],

@@ -28,7 +28,7 @@ from .expr import (
 )
 from .ops import winner
 from .program import BAR, DOT, Labels, Program, _latex_mark, _mark, latex_name
-from .trace import Step, Sweep, Trace, arg_display, arg_values, primal_display
+from .tracing import Step, Sweep, Trace, arg_display, arg_values, primal_display
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..expr import fmt_number
 from ..program import BAR, DOT, _mark
-from ..trace import Sweep, Trace
+from ..tracing import Sweep, Trace
 
 
 def one_line(formula: str) -> str:

@@ -7,7 +7,7 @@ import math
 from typing import Any
 
 from ..rows import RowPrinter, adjoint_rows, tangent_rows
-from ..trace import Trace, primal_display
+from ..tracing import Trace, primal_display
 
 SCHEMA = 1
 

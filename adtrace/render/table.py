@@ -11,7 +11,7 @@ import io
 from typing import Any
 
 from ..rows import Row, RowPrinter, primal_rows, point_text, sweep_rows, sweep_title
-from ..trace import Trace
+from ..tracing import Trace
 from .common import check_mark, one_line, result_name
 
 #: a trace longer than this shows its first and last rows and says how many it elides
