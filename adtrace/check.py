@@ -76,6 +76,7 @@ def cross_check(trace: Trace, budget: float = TIME_BUDGET) -> Check:
 def _check(trace: Trace) -> Check:
     import sympy
 
+    from .exact import symbolic_latex
     from .program import Const
     from .symbolic import SYMPY, symbol, to_float
 
@@ -120,5 +121,6 @@ def _check(trace: Trace) -> Check:
             if not agree and trace.warnings:
                 agree, note = None, ("not differentiable at this point: SymPy's value "
                                      "differs from the one-sided choice taken")
-            entries.append(CheckEntry(label_o, label_i, sympy.sstr(sym), value, ad, agree, note))
+            entries.append(CheckEntry(label_o, label_i, sympy.sstr(sym), value, ad, agree, note,
+                                      symbolic_latex(sym, dict(zip(syms, p.inputs)))))
     return Check(entries)

@@ -335,7 +335,8 @@ def substitute(d: D, leaf: Callable[[Leaf], float], *, calls: bool) -> D:
     if isinstance(d, Neg):
         return Neg(substitute(d.operand, leaf, calls=calls))
     if isinstance(d, Bin):
-        return Bin(d.op, substitute(d.left, leaf, calls=calls), substitute(d.right, leaf, calls=calls))
+        left = substitute(d.left, leaf, calls=calls)
+        return Bin(d.op, left, substitute(d.right, leaf, calls=calls))
     return d
 
 

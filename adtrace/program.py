@@ -150,7 +150,7 @@ FLOAT_CONST = FloatConstNS()
 
 # --- the program -----------------------------------------------------------------------
 
-Arg = Union[int, Const]
+Arg = Union[int, Const]  # noqa: UP007 - a runtime alias, kept valid on Python 3.10
 
 
 @dataclass(frozen=True)

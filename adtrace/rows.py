@@ -8,6 +8,7 @@ table (``ops.py``) through ``expr.py``: nothing here knows any derivative.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from .expr import (
     DISPLAY,
@@ -41,6 +42,7 @@ class Row:
     node: int | None = None
     flow: str | None = None  # reverse mode: how the adjoint passes through this op
     accumulates: bool = False
+    exact: Any = None  # exact.Exact when --exact asked (set by ExactValues.attach_*)
 
 
 def name_atom(name: str, role: str = "val") -> Atom:
@@ -67,6 +69,8 @@ def primal_rows(t: Trace) -> list[Row]:
         subst = substitute(rhs, lambda leaf: vals[leaf.node], calls=False)
         rows.append(Row("primal", Leaf(node), rhs, subst, vals[node], node))
     rows += output_rows(t, "val", vals)
+    if t.exact is not None:
+        t.exact.attach_primal(rows)
     return rows
 
 
@@ -132,6 +136,8 @@ def tangent_rows(t: Trace, sweep: Sweep) -> list[Row]:
         subst = substitute(rhs, leaf, calls=True)
         rows.append(Row("tangent", Leaf(step.node, "dot"), rhs, subst, step.value, step.node))
     rows += output_rows(t, "dot", dots)
+    if t.exact is not None:
+        t.exact.attach_sweep(sweep, rows)
     return rows
 
 
@@ -183,6 +189,8 @@ def adjoint_rows(t: Trace, sweep: Sweep) -> list[Row]:
             v = sweep.values[i]
             rows.append(Row("result", name_atom(name, "bar"), Leaf(i, "bar"), None,
                             0.0 if v is None else v, i))
+    if t.exact is not None:
+        t.exact.attach_sweep(sweep, rows)
     return rows
 
 

@@ -53,6 +53,7 @@ class CheckEntry:
     ad: float
     agree: bool | None  # None: not differentiable at the point, not compared
     note: str | None = None
+    latex: str | None = None  # ``symbolic`` typeset (for LaTeX output)
 
 
 @dataclass

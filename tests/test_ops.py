@@ -34,10 +34,11 @@ def test_float_rules_agree_with_sympy(name: str) -> None:
     rule = RULES[name]
     point = POINTS.get(name, (0.7, -1.9)[: rule.arity])
     subs = dict(zip(SYMS, point))
-    assert math.isclose(rule.value(FLOAT, *point),
-                        float(sympy.sympify(rule.value(SYMPY, *SYMS[: rule.arity])).subs(subs)), rel_tol=1e-12)
+    exact_value = sympy.sympify(rule.value(SYMPY, *SYMS[: rule.arity])).subs(subs)
+    assert math.isclose(rule.value(FLOAT, *point), float(exact_value), rel_tol=1e-12)
     for k in range(rule.arity):
-        exact = float(sympy.sympify(rule.partials[k](SYMPY, *SYMS[: rule.arity])).subs(subs))
+        partial = sympy.sympify(rule.partials[k](SYMPY, *SYMS[: rule.arity]))
+        exact = float(partial.subs(subs))
         assert math.isclose(rule.partials[k](FLOAT, *point), exact, rel_tol=1e-12)
 
 
@@ -54,5 +55,5 @@ def test_display_of_partials_reads_like_a_textbook() -> None:
 def test_every_contract_function_is_declared() -> None:
     names = "sin cos tan asin acos atan sinh cosh tanh exp log ln sqrt abs max min".split()
     assert sorted(FUNCTIONS) == sorted(names)
-    ops = "add sub mul div neg pow sin cos tan asin acos atan sinh cosh tanh exp log sqrt abs max min"
+    ops = "add sub mul div neg pow " + " ".join(n for n in names if n != "ln")
     assert sorted(RULES) == sorted(ops.split())

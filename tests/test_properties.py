@@ -130,6 +130,7 @@ def test_jvp_and_vjp_are_tied_by_the_adjoint_identity(f, x, y, z, s1, s2):
     assume(not jvp.warnings)
     lhs = 1.5 * jvp.sweeps[0].result["f"]
     rhs = sum(vjp.sweeps[0].result[n] * direction[n] for n in names)
-    scale = max([1.0] + [abs(v) for v in jvp.values] + [abs(v) for v in vjp.sweeps[0].result.values()])
+    scale = max([1.0] + [abs(v) for v in jvp.values]
+                + [abs(v) for v in vjp.sweeps[0].result.values()])
     assert close(lhs, rhs, scale * 10), (text, at, seed)
     assert jvp.check.agree and vjp.check.agree
