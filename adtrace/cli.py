@@ -177,6 +177,49 @@ def reverse(formula: str, **options: Any) -> None:
     _run("reverse", formula, **options)
 
 
+# --- adtrace compare -------------------------------------------------------------------------
+
+def _compare_formats() -> list[str]:
+    from .render import COMPARE_RENDERERS  # a plain dict: nothing heavy
+
+    return list(COMPARE_RENDERERS)
+
+
+@cli.command()
+@click.argument("formula")
+@click.option("--at", "at", multiple=True, metavar="NAME=VALUE[,...]",
+              help="The point: a value for every variable (x1=2,x2=pi/4).")
+@click.option("--format", "fmt", type=click.Choice(_compare_formats()), default="table",
+              show_default=True, help="Output format.")
+@click.option("--out", metavar="NAME[,...]",
+              help="Programs: which assigned names are outputs "
+                   "(default: names never used later).")
+def compare(formula: str, at: tuple[str, ...], fmt: str, out: str | None) -> None:
+    """Forward against reverse mode for the whole Jacobian: sweeps, operations, stored values.
+
+    Forward mode needs one tangent sweep per input, reverse mode one adjoint sweep
+    per output and a tape of every value; the table says which is cheaper here
+    and why, and how operations and stored values are counted.
+
+    \b
+    Examples:
+      adtrace compare "x1*x2*x3*x4" --at x1=1,x2=2,x3=3,x4=4
+      adtrace compare @samples/lighthouse.txt --at nu=2,gamma=1.5,omega=0.4,t=2.1 --out y1,y2
+    """
+    from .compare import compare as run_compare
+    from .render import render_compare
+
+    if not at:
+        raise click.UsageError("--at is required: give a value for every variable "
+                               "(e.g. --at x1=2,x2=3)")
+    result = run_compare(formula, ",".join(at), out=out)
+    for warning in result.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    color, width = _terminal()
+    color = color and fmt == "table"
+    click.echo(render_compare(result, fmt, color=color, width=width), nl=False, color=color)
+
+
 def main() -> None:
     cli.main(prog_name="adtrace")
 

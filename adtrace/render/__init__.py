@@ -18,6 +18,19 @@ RENDERERS: dict[str, str] = {
 }
 
 
+#: ``adtrace compare`` format name -> module under adtrace.render; each module has
+#: ``render(comparison, *, color=False, width=80) -> str`` for an adtrace.compare.Comparison
+COMPARE_RENDERERS: dict[str, str] = {
+    "table": "compare_table",
+    "json": "compare_json",
+}
+
+
+def render_compare(comparison: Any, fmt: str, **options: Any) -> str:
+    module = importlib.import_module(f"{__name__}.{COMPARE_RENDERERS[fmt]}")
+    return module.render(comparison, **options)  # type: ignore[no-any-return]
+
+
 def get_renderer(name: str) -> Callable[..., str]:
     module = importlib.import_module(f"{__name__}.{RENDERERS[name]}")
     return module.render  # type: ignore[no-any-return]

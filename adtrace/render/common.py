@@ -10,10 +10,10 @@ from ..tracing import Sweep, Trace
 def one_line(formula: str) -> str:
     """A program on one line: statements joined by '; ', comments dropped."""
     parts = []
-    for line in formula.replace(";", "\n").splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            parts.append(line)
+    for line in formula.splitlines():  # a comment may contain ';': drop it first
+        for statement in line.split("#", 1)[0].split(";"):
+            if statement.strip():
+                parts.append(statement.strip())
     return "; ".join(parts)
 
 

@@ -8,15 +8,24 @@ unset); otherwise a plain layout with no box drawing, stable for golden files.
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Callable
 from typing import Any
 
-from ..rows import Row, RowPrinter, primal_rows, point_text, sweep_rows, sweep_title
+from ..jacobian import JacobianView, jacobian_view
+from ..rows import Row, RowPrinter, point_text, primal_rows, sweep_rows, sweep_title
 from ..tracing import Trace
 from .common import check_mark, one_line, result_name
 
 #: a trace longer than this shows its first and last rows and says how many it elides
 MAX_ROWS = 200
 HEAD_ROWS, TAIL_ROWS = 120, 40
+#: a header longer than this shows the program's beginning and how many statements it has
+MAX_HEADER = 240
+#: a Jacobian with more entries than this is left to --format json
+MAX_JACOBIAN_ENTRIES = 2_000
+ELIDED = "⋮"
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def _grid(rows: list[Row], printer: RowPrinter, *, color: bool, flows: bool = False) -> Any:
@@ -27,22 +36,48 @@ def _grid(rows: list[Row], printer: RowPrinter, *, color: bool, flows: bool = Fa
     for _ in range(3):
         table.add_column(no_wrap=True)  # =
         table.add_column(overflow="fold")  # rule / numbers / value
+    exact = any(row.exact is not None for row in rows)  # --exact
+    if exact:
+        table.add_column(overflow="fold")
     if flows:
         table.add_column(style="dim" if color else None, overflow="fold")
     shown: list[Row | None] = list(rows)
     if len(rows) > MAX_ROWS:
         shown = rows[:HEAD_ROWS] + [None] + rows[-TAIL_ROWS:]
     for row in shown:
-        if row is None:
-            elided = len(rows) - HEAD_ROWS - TAIL_ROWS
-            table.add_row(f"… {elided:,} rows elided (--format json or csv lists them all) …")
+        if row is None:  # a placeholder line, replaced by the message in _print_grid
+            table.add_row(ELIDED)
             continue
         lhs, rhs, subst, value = printer.parts(row)
         cells = [lhs, "=" if rhs else "", rhs, "=" if subst else "", subst, "=", value]
+        if exact:
+            cells.append(_exact(row.exact, value))
         if flows:
             cells.append(f"({row.flow})" if row.flow else "")
         table.add_row(*cells)
     return table
+
+
+def _print_grid(console: Any, rows: list[Row], printer: RowPrinter, *, color: bool,
+                flows: bool = False) -> None:
+    """Print the rows aligned; past MAX_ROWS, one line says how many are left out.
+
+    The message is not a row of the grid (it would widen the first column): the
+    grid is drawn with a one-character placeholder row, which is then replaced.
+    """
+    grid = _grid(rows, printer, color=color, flows=flows)
+    if len(rows) <= MAX_ROWS:
+        console.print(grid)
+        return
+    elided = len(rows) - HEAD_ROWS - TAIL_ROWS
+    message = (f"… {elided:,} rows elided (rows {HEAD_ROWS + 1:,}–{len(rows) - TAIL_ROWS:,} "
+               f"of {len(rows):,}; --format json lists every row) …")
+    with console.capture() as captured:
+        console.print(grid)
+    out = []
+    for line in captured.get().split("\n"):
+        out.append(message if _ANSI.sub("", line).strip() == ELIDED else line)
+    console.file.write("\n".join(out))
 
 
 def render(t: Trace, *, color: bool = False, width: int = 80, **_: Any) -> str:
@@ -60,29 +95,108 @@ def render(t: Trace, *, color: bool = False, width: int = 80, **_: Any) -> str:
         console.print()
         console.print(Text(title, style=head or ""))
 
-    console.print(Text(f"adtrace {t.mode}: {one_line(t.program.source)}",
+    console.print(Text(f"adtrace {t.mode}: {header(t.program.source)}",
                        style="bold" if color else ""), overflow="fold")
     console.print(f"at {point_text(t)}", overflow="fold", markup=False)
     section("Primal trace")
-    console.print(_grid(primal_rows(t), printer, color=color))
+    _print_grid(console, primal_rows(t), printer, color=color)
     for k, sweep in enumerate(t.sweeps, start=1):
         section(sweep_title(t, sweep, k))
-        console.print(_grid(sweep_rows(t, sweep), printer, color=color,
-                            flows=sweep.mode == "reverse"))
-    section("Derivatives")
+        _print_grid(console, sweep_rows(t, sweep), printer, color=color,
+                    flows=sweep.mode == "reverse")
+    view = jacobian_view(t)
+    if view.products:
+        for part in view.products:
+            section(part.describe(t.digits)[0].upper() + part.describe(t.digits)[1:])
+            sweep = t.sweeps[part.sweep - 1]
+            console.print(_pairs([(result_name(t, sweep, name), printer.number(value))
+                                  for name, value in part.values.items()]))
+    elif len(view.outputs) > 1:
+        section(f"Jacobian ∂({', '.join(view.outputs)})/∂({', '.join(view.inputs)})")
+        for line in jacobian_lines(view, printer.number, width):
+            console.print(line, markup=False, overflow="fold")
+    else:
+        section("Derivatives")
+        console.print(_pairs([(result_name(t, sweep, name), printer.number(value) + _exact(
+            t.exact.result(sweep, name) if t.exact else None, printer.number(value), " "))
+                              for sweep in t.sweeps for name, value in sweep.result.items()]))
+    for note in t.exact.notes if t.exact else []:
+        console.print(f"note: {note}", markup=False)
+    if t.check is not None:
+        _check(console, t, printer, section, color)
+    return "\n".join(line.rstrip() for line in buf.getvalue().split("\n"))
+
+
+def _exact(exact: Any, shown: str, sep: str = "") -> str:
+    """``= ln(2)`` after a value when --exact gives a form that says more than the decimal."""
+    return "" if exact is None or exact.text == shown else f"{sep}= {exact.text}"
+
+
+def header(source: str) -> str:
+    """The program on one line; a long one is cut, saying how many statements it has."""
+    line = one_line(source)
+    if len(line) <= MAX_HEADER:
+        return line
+    statements = line.count("; ") + 1
+    return f"{line[:MAX_HEADER - 40].rsplit('; ', 1)[0]}; … ({statements:,} statements)"
+
+
+def _pairs(pairs: list[tuple[str, str]]) -> Any:
+    """``name = value`` lines with the ``=`` aligned."""
     from rich.table import Table
 
     table = Table.grid(padding=(0, 1), pad_edge=False)
     table.add_column(no_wrap=True)
     table.add_column()
     table.add_column(overflow="fold")
-    for sweep in t.sweeps:
-        for name, value in sweep.result.items():
-            table.add_row(result_name(t, sweep, name), "=", printer.number(value))
-    console.print(table)
-    if t.check is not None:
-        _check(console, t, printer, section, color)
-    return "\n".join(line.rstrip() for line in buf.getvalue().split("\n"))
+    for name, value in pairs:
+        table.add_row(name, "=", value)
+    return table
+
+
+def jacobian_lines(view: JacobianView, number: Callable[[float], str], width: int = 80,
+                   *, parts: bool = True) -> list[str]:
+    """The m × n Jacobian as aligned text, then which sweep produced which part.
+
+    Columns that do not fit ``width`` continue in a further block; entries no sweep
+    computed show as ``·``.  Shared by the trace table and ``adtrace compare``.
+    """
+    from rich.cells import cell_len
+
+    m, n = view.shape
+    lines: list[str] = []
+    if m * n > MAX_JACOBIAN_ENTRIES:
+        lines.append(f"{m:,} × {n:,} entries: too many to show here (--format json lists "
+                     "them all)")
+    else:
+        head = [f"∂/∂{name}" for name in view.inputs]
+        cells = [[("·" if v is None else number(v)) for v in row] for row in view.entries]
+        label_w = max(cell_len(name) for name in view.outputs)
+        widths = [max([cell_len(head[j])] + [cell_len(r[j]) for r in cells]) for j in range(n)]
+        start = 0
+        while start < n:
+            stop, used = start, label_w
+            while stop < n and (stop == start or used + 2 + widths[stop] <= width):
+                used += 2 + widths[stop]
+                stop += 1
+            if start:
+                lines.append("")
+            cols = range(start, stop)
+            lines.append(" " * label_w + "".join(
+                "  " + " " * (widths[j] - cell_len(head[j])) + head[j] for j in cols))
+            for name, row in zip(view.outputs, cells):
+                lines.append(name + " " * (label_w - cell_len(name)) + "".join(
+                    "  " + " " * (widths[j] - cell_len(row[j])) + row[j] for j in cols))
+            start = stop
+    described = [p.describe() for p in view.parts] if parts else []
+    if len(described) > MAX_ROWS:
+        left_out = len(described) - HEAD_ROWS - TAIL_ROWS
+        described = (described[:HEAD_ROWS] + [f"… {left_out:,} more sweeps …"]
+                     + described[-TAIL_ROWS:])
+    lines += described
+    if not view.complete and m * n <= MAX_JACOBIAN_ENTRIES:
+        lines.append("· not computed: only the inputs given to --wrt were seeded")
+    return lines
 
 
 def _check(console: Any, t: Trace, printer: RowPrinter, section: Any, color: bool) -> None:
