@@ -220,6 +220,85 @@ def compare(formula: str, at: tuple[str, ...], fmt: str, out: str | None) -> Non
     click.echo(render_compare(result, fmt, color=color, width=width), nl=False, color=color)
 
 
+# --- adtrace graph ---------------------------------------------------------------------------
+
+def _graph_formats() -> list[str]:
+    from .render.graph_formats import GRAPH_RENDERERS  # a plain dict: nothing heavy
+
+    return list(GRAPH_RENDERERS)
+
+
+GRAPH_FORMATS = _graph_formats()
+
+
+@cli.command()
+@click.argument("formula")
+@click.option("--at", "at", multiple=True, metavar="NAME=VALUE[,...]",
+              help="The point: nodes then show values and edges numeric partials.")
+@click.option("--mode", type=click.Choice(["forward", "reverse"]),
+              help="Also show tangents (forward) or adjoints (reverse); needs --at.")
+@click.option("--wrt", metavar="NAME",
+              help="forward: the input to seed (default: the first input).")
+@click.option("--seed", metavar="NAME=VALUE[,...]",
+              help="forward: a tangent direction; reverse: output weights "
+                   "(default: the first output).")
+@click.option("--labels", type=click.Choice(["w", "v", "h"]), default="w", show_default=True,
+              help="Node labels, as in the traces.")
+@click.option("--order", type=click.Choice(["level", "written"]), default="level",
+              show_default=True, help="Numbering of the operations, as in the traces.")
+@click.option("--out", metavar="NAME[,...]",
+              help="Programs: which assigned names are outputs.")
+@click.option("--digits", type=click.IntRange(0, 17), default=4, show_default=True,
+              help="Decimals shown.")
+@click.option("--format", "fmt", type=click.Choice(GRAPH_FORMATS), default="text",
+              show_default=True,
+              help="text (terminal), dot (Graphviz), mermaid, tikz (LaTeX), svg or png "
+                   "(rendered by Graphviz's dot).")
+@click.option("-o", "--output", "output", metavar="FILE",
+              help="Write to FILE instead of standard output.")
+def graph(formula: str, at: tuple[str, ...], mode: str | None, wrt: str | None,
+          seed: str | None, labels: str, order: str, out: str | None, digits: int, fmt: str,
+          output: str | None) -> None:
+    """The computational graph: nodes with values, edges with local partials.
+
+    Inputs, intermediates and outputs are drawn differently, and a node used
+    twice fans out.  With --mode each node also shows its tangent or adjoint.
+
+    \b
+    Examples:
+      adtrace graph "x1*x2 + sin(x1)" --at x1=2,x2=3 --mode reverse
+      adtrace graph "x1*x2 + sin(x1)" --format mermaid
+      adtrace graph "x1*x2 + sin(x1)" --at x1=2,x2=3 --format png -o graph.png
+    """
+    from .graph import graph as build
+    from .graph import render_graph
+
+    if fmt == "png" and output is None and sys.stdout.isatty():
+        raise click.UsageError("--format png writes binary data: give -o FILE "
+                               "(or redirect standard output to a file)")
+    g = build(formula, ",".join(at) if at else None, mode=mode, wrt=wrt, seed=seed,
+              labels=labels, order=order, out=out, digits=digits)
+    color, width = _terminal()
+    color = color and fmt == "text" and output is None
+    result = render_graph(g, fmt, color=color, width=width if output is None else 80)
+    if output is None:
+        if isinstance(result, bytes):
+            sys.stdout.buffer.write(result)
+            sys.stdout.flush()
+        else:
+            click.echo(result, nl=not result.endswith("\n"), color=color)
+        return
+    try:
+        if isinstance(result, bytes):
+            with open(output, "wb") as fh:
+                fh.write(result)
+        else:
+            with open(output, "w", encoding="utf-8") as fh:
+                fh.write(result if result.endswith("\n") else result + "\n")
+    except OSError as e:
+        raise click.UsageError(f"cannot write {output}: {e.strerror or e}") from None
+
+
 def main() -> None:
     cli.main(prog_name="adtrace")
 
