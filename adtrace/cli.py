@@ -15,8 +15,9 @@ import click
 
 from . import __version__
 from .errors import AdtraceError, ExitStatus
+from .render import RENDERERS
 
-FORMATS = ("table", "json")
+FORMATS = tuple(RENDERERS)  # the registry only names modules: importing it is free
 
 
 def _fail(message: str, context: list[str] | None = None,
@@ -105,6 +106,10 @@ def trace_options(f: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--digits", type=click.IntRange(0, 17), default=4, show_default=True,
                      help="Decimals shown (JSON always has full precision)."),
         click.option("--no-check", is_flag=True, help="Skip the symbolic cross-check."),
+        click.option("--exact", is_flag=True,
+                     help="Also show every value in exact form (ln(2), 3 + cos(2), 1/2)."),
+        click.option("--standalone", is_flag=True,
+                     help="latex: a complete document rather than a fragment to \\input."),
         click.option("--out", metavar="NAME[,...]",
                      help="Programs: which assigned names are outputs "
                           "(default: names never used later)."),
@@ -133,18 +138,20 @@ def cli() -> None:
 
 
 def _run(mode: str, formula: str, at: tuple[str, ...], fmt: str, no_check: bool,
-         **options: Any) -> None:
+         standalone: bool = False, **options: Any) -> None:
     from .api import trace
     from .render import render
 
     if not at:
         raise click.UsageError("--at is required: give a value for every variable "
                                "(e.g. --at x1=2,x2=3)")
+    if standalone and fmt != "latex":
+        raise click.UsageError("--standalone is for --format latex")
     t = trace(formula, ",".join(at), mode=mode, check=not no_check, **options)
     for warning in t.warnings:
         click.echo(f"Warning: {warning}", err=True)
     color, width = _terminal()
-    text = render(t, fmt, color=color and fmt == "table", width=width)
+    text = render(t, fmt, color=color and fmt == "table", width=width, standalone=standalone)
     click.echo(text, nl=False, color=color)
     if t.check is not None and not t.check.agree:
         bad = [e for e in t.check.entries if e.agree is False]
@@ -297,6 +304,58 @@ def graph(formula: str, at: tuple[str, ...], mode: str | None, wrt: str | None,
                 fh.write(result if result.endswith("\n") else result + "\n")
     except OSError as e:
         raise click.UsageError(f"cannot write {output}: {e.strerror or e}") from None
+
+
+# --- adtrace key -----------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("problems", metavar="PROBLEMS.toml")
+@click.option("-o", "--output", metavar="FILE",
+              help="Write the document to FILE (default: standard output).")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "latex"]), default=None,
+              help="markdown (default) or latex; '-o NAME.tex' implies latex.")
+@click.option("--worksheet", is_flag=True,
+              help="Leave the computed cells blank for students (the data stay).")
+@click.option("--standalone/--fragment", default=True, show_default=True,
+              help="latex: a complete document, or a fragment to \\input.")
+def key(problems: str, output: str | None, fmt: str | None, worksheet: bool,
+        standalone: bool) -> None:
+    """Answer keys (or worksheets) for a problem set in TOML.
+
+    Every problem is numbered and shows its statement, the function as written, the
+    point, the traces, the derivatives and the symbolic check.  The file format is
+    described in docs/answer-keys.md.
+
+    \b
+    Examples:
+      adtrace key samples/homework.toml -o key.md
+      adtrace key samples/homework.toml --format latex -o key.tex
+      adtrace key samples/homework.toml --worksheet -o worksheet.tex
+    """
+    from .key import format_for, load_problem_set, render_key, solve
+
+    pset = load_problem_set(problems)
+    fmt = format_for(fmt, output)
+    solutions = [solve(p) for p in pset.problems]
+    for sol in solutions:
+        for warning in sol.warnings():
+            click.echo(f"Warning: problem {sol.problem.number}: {warning}", err=True)
+    text = render_key(pset, solutions, fmt, worksheet=worksheet, standalone=standalone)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        try:
+            with open(output, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+        except OSError as e:
+            _fail(f"{output}: cannot write ({e.strerror or e})")
+    for sol in solutions:
+        bad = sol.disagreements()
+        if bad:
+            _fail(f"problem {sol.problem.number}: the symbolic check disagrees for "
+                  f"∂{bad[0].output}/∂{bad[0].input}: AD {bad[0].ad!r}, SymPy {bad[0].value!r}",
+                  status=ExitStatus.CHECK_FAILED)
 
 
 def main() -> None:

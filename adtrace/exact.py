@@ -70,6 +70,11 @@ class ExactValues:
         k = self._index.get(id(sweep))
         return None if k is None else self.sweeps[k]
 
+    def result(self, sweep: Sweep, name: str) -> Exact | None:
+        """The exact result of ``sweep`` for ``name`` (an output's tangent, an input's adjoint)."""
+        ex = self.sweep_of(sweep)
+        return None if ex is None else ex.result.get(name)
+
     def derivatives(self, t: Trace) -> dict[str, dict[str, Exact | None]]:
         """The exact Jacobian entries, keyed like :attr:`Trace.derivatives`."""
         out: dict[str, dict[str, Exact | None]] = {o: {} for o in t.derivatives}

@@ -14,7 +14,10 @@ from typing import Any
 #: format name -> module under adtrace.render
 RENDERERS: dict[str, str] = {
     "table": "table",
+    "markdown": "markdown",
+    "latex": "latex",
     "json": "json",
+    "csv": "csv",
 }
 
 

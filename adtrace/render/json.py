@@ -17,6 +17,10 @@ def _int(x: float) -> float | int:
     return int(x) if math.isfinite(x) and x == int(x) and abs(x) < 2**53 else x
 
 
+def _exact(value: Any) -> str | None:
+    return None if value is None else value.text  # type: ignore[no-any-return]
+
+
 def to_dict(t: Trace, formula: str | None = None) -> dict[str, Any]:
     p, lab = t.program, t.labels
     text = RowPrinter(lab, digits=t.digits)
@@ -29,6 +33,10 @@ def to_dict(t: Trace, formula: str | None = None) -> dict[str, Any]:
               for i, name in enumerate(p.inputs)]
     outputs = [{"id": lab.ids[node], "name": name, "value": t.values[node]}
                for name, node in p.outputs]
+    ex = t.exact  # --exact: an "exact" string next to each "value" (null where too large)
+    if ex is not None:
+        for item, node in zip(inputs + outputs, [*range(p.n_inputs), *(n for _, n in p.outputs)]):
+            item["exact"] = _exact(ex.primal[node])
     nodes = []
     for k, eqn in enumerate(p.eqns):
         node = p.n_inputs + k
@@ -38,6 +46,7 @@ def to_dict(t: Trace, formula: str | None = None) -> dict[str, Any]:
             "op": eqn.op,
             "args": [lab.ids[a] if isinstance(a, int) else a.text for a in eqn.args],
             "value": t.values[node],
+            **({"exact": _exact(ex.primal[node])} if ex is not None else {}),
             "text": f"{lab.text[node]} = {tp.doprint(d)}",
             "latex": f"{lab.latex[node]} = {lp.doprint(d)}",
         }
@@ -55,6 +64,7 @@ def to_dict(t: Trace, formula: str | None = None) -> dict[str, Any]:
             step: dict[str, Any] = {
                 "id": lab.ids[row.node],  # type: ignore[index]
                 "value": row.value,
+                **({"exact": _exact(row.exact)} if ex is not None else {}),
                 "text": text.line(row),
                 "latex": latex.line(row),
             }
@@ -70,6 +80,9 @@ def to_dict(t: Trace, formula: str | None = None) -> dict[str, Any]:
                        for i, v in enumerate(sweep.values) if v is not None},
             "result": dict(sweep.result),
         })
+        exs = ex.sweep_of(sweep) if ex is not None else None
+        if exs is not None:
+            sweeps[-1]["exact_result"] = {k: _exact(v) for k, v in exs.result.items()}
     out: dict[str, Any] = {
         "schema": SCHEMA,
         "mode": t.mode,
@@ -80,6 +93,11 @@ def to_dict(t: Trace, formula: str | None = None) -> dict[str, Any]:
         "sweeps": sweeps,
         "derivatives": t.derivatives,
     }
+    if ex is not None:
+        out["exact_derivatives"] = {o: {i: _exact(v) for i, v in d.items()}
+                                    for o, d in ex.derivatives(t).items()}
+        if ex.notes:
+            out["exact_notes"] = list(ex.notes)
     if t.warnings:
         out["warnings"] = list(t.warnings)
     if t.check is not None:
