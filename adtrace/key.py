@@ -444,18 +444,29 @@ def _compare_part(sol: Solution, fmt: str, ws: Worksheet | None) -> list[str]:
     lines += [r"\bottomrule", r"\end{tabular}", r"\end{center}"]
     lines.append(r"\textbf{Cheaper:} " + (blank_cell.replace("4em", "20em") if blank
                                          else lx(f"{c.cheaper}. {c.why}")))
-    inputs = t.program.inputs
-    spec = "@{}>{$}l<{$}" + ">{$}r<{$}" * len(inputs) + "@{}"
-    lines += [r"\begin{center}\small", stretch, rf"\begin{{tabular}}{{{spec}}}", r"\toprule",
-              r"\multicolumn{1}{@{}l}{\textbf{Jacobian}} & " +
-              " & ".join(rf"\partial/\partial {latex_name(i)}" for i in inputs) + r" \\",
-              r"\midrule"]
     from .expr import latex_number
 
-    for o in jac:
-        cells = [latex_name(o)] + [blank_cell if blank else latex_number(jac[o][i], digits)
-                                   for i in inputs]
-        lines.append(" & ".join(cells) + r" \\")
+    inputs, outputs = t.program.inputs, list(jac)
+
+    def entry(o: str, i: str) -> str:
+        return blank_cell if blank else latex_number(jac[o][i], digits)
+
+    # many inputs: one row per input (the transposed Jacobian), so that the table fits
+    transpose = len(inputs) > 6 and len(inputs) > len(outputs)
+    cols = outputs if transpose else inputs
+    heads = ([latex_name(o) for o in outputs] if transpose
+             else [rf"\partial/\partial {latex_name(i)}" for i in inputs])
+    spec = "@{}>{$}l<{$}" + ">{$}r<{$}" * len(cols) + "@{}"
+    lines += [r"\begin{center}\small", stretch, rf"\begin{{tabular}}{{{spec}}}", r"\toprule",
+              r"\multicolumn{1}{@{}l}{\textbf{Jacobian}} & " + " & ".join(heads) + r" \\",
+              r"\midrule"]
+    if transpose:
+        for i in inputs:
+            cells = [rf"\partial/\partial {latex_name(i)}"] + [entry(o, i) for o in outputs]
+            lines.append(" & ".join(cells) + r" \\")
+    else:
+        for o in outputs:
+            lines.append(" & ".join([latex_name(o)] + [entry(o, i) for i in inputs]) + r" \\")
     lines += [r"\bottomrule", r"\end{tabular}", r"\end{center}"]
     return lines
 

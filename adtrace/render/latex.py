@@ -37,7 +37,15 @@ MACROS = [r"\providecommand{\adblank}[1][4em]{\rule[-0.6ex]{#1}{0.4pt}}"]
 STRETCH = r"\renewcommand{\arraystretch}{1.25}"
 STRETCH_WORKSHEET = r"\renewcommand{\arraystretch}{2}"
 #: a table longer than this is a longtable (it may break across pages)
-LONG_ROWS = 40
+LONG_ROWS = 15
+#: exact forms up to this many characters are a column of the table; longer ones are
+#: listed under it, typeset up to EXACT_TYPESET characters and as text beyond
+EXACT_IN_TABLE = 30
+EXACT_TYPESET = 90
+#: characters the flow notes add to a row ("(mul switches)")
+FLOW_WIDTH = 16
+#: a symbolic derivative longer than this is listed under the check's table, as text
+SYMBOLIC_IN_TABLE = 50
 #: the typeset function is broken into lines of about this many characters
 FORMULA_WIDTH = 72
 #: above these many statements (or nodes to inline) the function is shown verbatim
@@ -57,7 +65,9 @@ _UNICODE = {
     "≈": r"$\approx$", "→": r"$\to$", "←": r"$\leftarrow$", "≤": r"$\le$", "≥": r"$\ge$",
     "≠": r"$\ne$", "∇": r"$\nabla$", "∑": r"$\sum$", "∞": r"$\infty$", "–": "--", "—": "---",
     "‘": "`", "’": "'", "“": "``", "”": "''", "…": r"\dots{}", "✓": r"$\checkmark$",
-    "✗": r"$\times$", "°": r"$^\circ$", "±": r"$\pm$", "\u00a0": "~",
+    "✗": r"$\times$", "°": r"$^\circ$", "±": r"$\pm$", "\u00a0": "~", "≫": r"$\gg$",
+    "≪": r"$\ll$", "⋅": r"$\cdot$", "√": r"$\surd$", "∈": r"$\in$", "ℝ": r"$\mathbb{R}$",
+    "⁄": "/", "′": "'", "″": "''", "•": r"\textbullet{}",
 }
 _GREEK = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi "
           "rho varsigma sigma tau upsilon phi chi psi omega").split()
@@ -231,16 +241,23 @@ def exact_latex(exact: Any, decimal: str) -> str:
 
 
 def _size(width: int) -> str:
-    """A font size for a table whose widest row has about ``width`` characters."""
-    if width > 120:
-        return r"\scriptsize"
-    if width > 90:
-        return r"\footnotesize"
-    return r"\small"
+    r"""A font size for a table whose widest row has about ``width`` characters of text.
+
+    Calibrated on A4 with 2.2 cm margins: a character of a typeset row is about 6.6 pt
+    wide in ``\small`` (math spacing and ``\left(`` included).
+    """
+    for limit, size in ((66, r"\small"), (74, r"\footnotesize"), (84, r"\scriptsize")):
+        if width <= limit:
+            return size
+    return r"\tiny"
 
 
 class _Table:
-    """One booktabs table of ``lhs = rule = with values = value [exact] [note]`` rows."""
+    """One booktabs table of ``lhs = rule = with values = value [exact] [note]`` rows.
+
+    The exact forms are a column when they are short; long ones (which LaTeX cannot
+    break inside a table cell) are listed under the table, one per line.
+    """
 
     def __init__(self, title: str, *, exact: bool, flows: bool, worksheet: bool) -> None:
         self.title = title
@@ -248,40 +265,78 @@ class _Table:
         self.flows = flows
         self.worksheet = worksheet
         self.rows: list[list[str]] = []
+        self.exacts: list[tuple[str, str, str]] = []  # (lhs, exact LaTeX, exact text)
+        self.notes: list[str] = []
         self.width = 0
-        self.exact_width = 0
 
-    def add(self, cells: list[str], width: int, exact_width: int = 0) -> None:
+    def add(self, cells: list[str], width: int, exact: tuple[str, str, str] | None = None,
+            note: str = "") -> None:
+        """``cells``: lhs, =, rule, =, with values, =, value (integer part), value (decimals)."""
         self.rows.append(cells)
+        self.exacts.append(exact or ("", "", ""))
+        self.notes.append(note)
         self.width = max(self.width, width)
-        self.exact_width = max(self.exact_width, exact_width)
+
+    def _exact_layout(self) -> str:
+        if not self.exact:
+            return "none"
+        if self.worksheet:
+            return "column"
+        longest = max((len(text) for _, _, text in self.exacts), default=0)
+        if longest == 0:
+            return "none"
+        return "column" if longest <= EXACT_IN_TABLE else "below"
 
     def lines(self) -> list[str]:
         eq = r"@{\hspace{0.4em}}c@{\hspace{0.4em}}"
         spec = r"@{}>{$}l<{$}" + (eq + r">{$}l<{$}") * 2 + eq + r">{$}r<{$}@{}>{$}l<{$}"
-        ncols = 8
-        head = rf"\multicolumn{{{ncols}}}{{@{{}}l}}{{{self.title}}}"
-        if self.exact:
-            if self.exact_width > 36:
-                spec += r"@{\hspace{1.5em}}>{\raggedright\arraybackslash$}p{0.3\textwidth}<{$}"
-                head += r" & \multicolumn{1}{@{\hspace{1.5em}}l}{\textit{exact}}"
-            else:
-                spec += r"@{\hspace{1.5em}}>{$}l<{$}"
-                head += r" & \multicolumn{1}{@{\hspace{1.5em}}l}{\textit{exact}}"
-        if self.flows:
+        head = rf"\multicolumn{{8}}{{@{{}}l}}{{{self.title}}}"
+        layout = self._exact_layout()
+        width = self.width
+        if layout == "column":
+            spec += r"@{\hspace{1.5em}}>{$}l<{$}"
+            head += r" & \multicolumn{1}{@{\hspace{1.5em}}l}{\textit{exact}}"
+            width += max((len(text) for _, _, text in self.exacts), default=8)
+        # the flow notes are a teaching aid: dropped when the table would not fit otherwise
+        flows = self.flows and any(self.notes) and width + FLOW_WIDTH <= 84
+        if flows:
             spec += r"@{\hspace{1.5em}}>{\footnotesize\itshape}l"
             head += " &"
+            width += FLOW_WIDTH
         spec += "@{}"
-        body = [" & ".join(cells) + r" \\" for cells in self.rows]
-        size = _size(self.width + (min(self.exact_width, 40) if self.exact else 0))
+        body = []
+        for cells, (_, ex, _), note in zip(self.rows, self.exacts, self.notes):
+            row = list(cells)
+            if layout == "column":
+                row.append(ex)
+            if flows:
+                row.append(note)
+            body.append(" & ".join(row) + r" \\")
+        size = _size(width)
         stretch = [STRETCH_WORKSHEET if self.worksheet else STRETCH]
         if len(self.rows) > LONG_ROWS:
-            return ["{" + size, *stretch, rf"\begin{{longtable}}{{{spec}}}", r"\toprule",
-                    head + r" \\", r"\midrule", r"\endhead", r"\bottomrule", r"\endfoot",
-                    *body, r"\end{longtable}", "}"]
-        return [r"\begin{center}" + size, *stretch, rf"\begin{{tabular}}{{{spec}}}",
-                r"\toprule", head + r" \\", r"\midrule", *body, r"\bottomrule",
-                r"\end{tabular}", r"\end{center}"]
+            out = ["{" + size, *stretch, rf"\begin{{longtable}}{{{spec}}}", r"\toprule",
+                   head + r" \\", r"\midrule", r"\endhead", r"\bottomrule", r"\endfoot",
+                   *body, r"\end{longtable}", "}"]
+        else:
+            out = [r"\begin{center}" + size, *stretch, rf"\begin{{tabular}}{{{spec}}}",
+                   r"\toprule", head + r" \\", r"\midrule", *body, r"\bottomrule",
+                   r"\end{tabular}", r"\end{center}"]
+        if layout == "below":
+            out += _exact_list([(lhs, ex, text) for lhs, ex, text in self.exacts if ex])
+        return out
+
+
+def _exact_list(items: list[tuple[str, str, str]]) -> list[str]:
+    """Long exact forms under their table: typeset when they fit a line, else as text."""
+    lines = [r"\begin{flushleft}\small", r"\textit{Exact values:}\\"]
+    for k, (lhs, ex, text) in enumerate(items):
+        end = r"\\[0.4ex]" if k < len(items) - 1 else ""
+        if len(text) <= EXACT_TYPESET:
+            lines.append(rf"$\displaystyle {lhs} = {ex}$" + end)
+        else:
+            lines.append(rf"${lhs} = {{}}$\texttt{{{escape(text)}}}" + end)
+    return lines + [r"\end{flushleft}"]
 
 
 def trace_table(t: Trace, title: str, rows: list[Row], *, worksheet: Any = None,
@@ -300,15 +355,15 @@ def trace_table(t: Trace, title: str, rows: list[Row], *, worksheet: Any = None,
         whole, frac = (r"\adblank[4.5em]", "") if hide[2] else _split_number(value)
         cells = [lhs, "$=$" if rhs else "", rhs, "$=$" if subst else "", subst, "$=$", whole,
                  frac]
-        ex_text = ""
+        exact = None
         if t.exact is not None:
-            ex = "" if hide[2] else exact_latex(row.exact, tparts[3])
-            cells.append(r"\adblank[5em]" if hide[2] else ex)
-            ex_text = row.exact.text if row.exact is not None and ex else ""
-        if flows:
-            cells.append(escape(f"({row.flow})") if row.flow and not hide[0] else "")
-        width = sum(len(x) for x in tparts) + (14 if flows else 0)
-        table.add(cells, width, len(ex_text))
+            if hide[2]:
+                exact = (lhs, r"\adblank[5em]", "")
+            else:
+                ex = exact_latex(row.exact, tparts[3])
+                exact = (lhs, ex, row.exact.text if ex else "")
+        note = escape(f"({row.flow})") if flows and row.flow and not hide[0] else ""
+        table.add(cells, sum(len(x) for x in tparts), exact, note)
     return table.lines()
 
 
@@ -361,54 +416,63 @@ def derivatives_table(t: Trace, title: str, *, worksheet: Any = None) -> list[st
     table = _Table(rf"\textbf{{{escape(title)}}}", exact=t.exact is not None, flows=False,
                    worksheet=worksheet is not None)
     for sweep in t.sweeps:
-        ex = t.exact.sweep_of(sweep) if t.exact is not None else None
         for name, value in sweep.result.items():
             shown = text.number(value)
+            lhs = result_latex(sweep, name)
             whole, frac = (r"\adblank[4.5em]", "") if worksheet is not None else _split_number(
                 latex_number(value, t.digits))
-            cells = [result_latex(sweep, name), "", "", "", "", "$=$", whole, frac]
-            ex_text = ""
+            cells = [lhs, "", "", "", "", "$=$", whole, frac]
+            exact = None
             if t.exact is not None:
-                exact = ex.result.get(name) if ex is not None else None
-                cells.append(r"\adblank[5em]" if worksheet is not None
-                             else exact_latex(exact, shown))
-                ex_text = exact.text if exact is not None else ""
-            table.add(cells, 12 + len(shown), len(ex_text))
+                if worksheet is not None:
+                    exact = (lhs, r"\adblank[5em]", "")
+                else:
+                    ex = t.exact.result(sweep, name)
+                    shown_ex = exact_latex(ex, shown)
+                    exact = (lhs, shown_ex, ex.text if shown_ex else "")
+            table.add(cells, 12 + len(shown), exact)
     return table.lines()
 
 
 def check_table(t: Trace, *, worksheet: Any = None) -> list[str]:
+    """SymPy's derivatives at the point against AD's; long derivatives are listed below."""
     c = t.check
     assert c is not None
     if c.skipped:
         return [rf"\par\textbf{{Symbolic check (SymPy):}} skipped: {escape(c.skipped)}."]
     blank = worksheet is not None
+    long = any(len(e.symbolic) > SYMBOLIC_IN_TABLE for e in c.entries) and not blank
     rows = []
-    longest = 0
     for e in c.entries:
-        symbolic = (e.latex or rf"\texttt{{{escape(e.symbolic)}}}")
-        longest = max(longest, len(e.symbolic))
         mark = {True: r"\checkmark", False: r"\times", None: "-"}[e.agree]
+        name = check_name(e.output, e.input)
         if blank:
-            rows.append([check_name(e.output, e.input), r"\adblank[10em]", r"\adblank[3em]", "",
-                         r"\adblank[3em]", "", ""])
+            rows.append([name, r"\adblank[10em]", r"\adblank[3em]", "", r"\adblank[3em]", "", ""])
             continue
-        rows.append([check_name(e.output, e.input), symbolic,
-                     *_split_number(latex_number(e.value, t.digits)),
+        symbolic = [] if long else [e.latex or rf"\text{{\texttt{{{escape(e.symbolic)}}}}}"]
+        rows.append([name, *symbolic, *_split_number(latex_number(e.value, t.digits)),
                      *_split_number(latex_number(e.ad, t.digits)), mark])
-    sym = (r">{\raggedright\arraybackslash$}p{0.45\textwidth}<{$}" if longest > 40
-           else r">{$}l<{$}")
     gap = r"@{\hspace{1.5em}}"
-    spec = (r"@{}>{$}l<{$}" + gap + sym + gap + r">{$}r<{$}@{}>{$}l<{$}" + gap +
-            r">{$}r<{$}@{}>{$}l<{$}" + gap + r">{$}c<{$}@{}")
-    head = (r"\multicolumn{1}{@{}l}{\textbf{Symbolic check}} & \multicolumn{1}{" + gap[:-1] +
-            r"}l}{\textit{SymPy}} & \multicolumn{2}{" + gap[:-1] + r"}c}{\textit{at the point}}"
-            r" & \multicolumn{2}{" + gap[:-1] + r"}c}{\textit{AD}} & \\")
+    g = gap[:-1]
+    spec = (r"@{}>{$}l<{$}" + ("" if long else gap + r">{$}l<{$}") + gap +
+            r">{$}r<{$}@{}>{$}l<{$}" + gap + r">{$}r<{$}@{}>{$}l<{$}" + gap + r">{$}c<{$}@{}")
+    head = (r"\multicolumn{1}{@{}l}{\textbf{Symbolic check}}" +
+            ("" if long else r" & \multicolumn{1}{" + g + r"}l}{\textit{SymPy}}") +
+            r" & \multicolumn{2}{" + g + r"}c}{\textit{at the point}}"
+            r" & \multicolumn{2}{" + g + r"}c}{\textit{AD}} & \\")
     stretch = [STRETCH_WORKSHEET if blank else STRETCH]
-    lines = [r"\begin{center}" + _size(longest + 40), *stretch, rf"\begin{{tabular}}{{{spec}}}",
+    width = 40 + (0 if long else max((len(e.symbolic) for e in c.entries), default=0))
+    lines = [r"\begin{center}" + _size(width), *stretch, rf"\begin{{tabular}}{{{spec}}}",
              r"\toprule", head, r"\midrule"]
     lines += [" & ".join(r) + r" \\" for r in rows]
     lines += [r"\bottomrule", r"\end{tabular}", r"\end{center}"]
+    if long:
+        lines += [r"\begin{flushleft}\small", r"\textit{SymPy's derivatives:}\\"]
+        for k, e in enumerate(c.entries):
+            end = r"\\" if k < len(c.entries) - 1 else ""
+            lines.append(rf"${check_name(e.output, e.input)} = {{}}$"
+                         rf"\texttt{{{escape(e.symbolic)}}}" + end)
+        lines.append(r"\end{flushleft}")
     if not blank:
         for e in c.entries:
             if e.note:
