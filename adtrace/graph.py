@@ -15,7 +15,7 @@ Other code gets a figure for a trace with :func:`trace_graph`::
 
     t = adtrace.trace("x1*x2 + sin(x1)", "x1=2,x2=3", mode="reverse")
     trace_graph(t, "mermaid")   # a ``flowchart LR`` block for Markdown
-    trace_graph(t, "tikz")      # a ``tikzpicture`` for LaTeX (\\usepackage{tikz})
+    trace_graph(t, "tikz")      # a ``tikzpicture`` (\\usepackage{amsmath,tikz})
 """
 
 from __future__ import annotations
@@ -401,6 +401,6 @@ def trace_graph(t: Trace, fmt: str = "mermaid", *, sweep: int | None = 0,
 
     ``sweep`` picks which of the trace's sweeps the nodes show (0-based; None: values
     and partials only).  For LaTeX, ``trace_graph(t, "tikz")`` is a ``tikzpicture``
-    needing only ``\\usepackage{tikz}``; pass ``standalone=True`` for a whole document.
+    needing only ``\\usepackage{amsmath,tikz}``; pass ``standalone=True`` for a whole document.
     """
     return render_graph(graph_of_trace(t, sweep), fmt, **options)

@@ -127,6 +127,13 @@ def test_text_view_marks_shared_nodes_instead_of_repeating_them(run):
     assert "\x1b[" not in out  # no colour when not a terminal
 
 
+def test_text_view_colour_changes_only_the_colour():
+    g = graph(LIGHTHOUSE, LH_AT, mode="reverse", out="y1,y2")
+    coloured = render_graph(g, "text", color=True)
+    assert "\x1b[" in coloured
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == render_graph(g, "text")
+
+
 @pytest.mark.parametrize("example", sorted(EXAMPLES))
 def test_text_view_fits_80_columns(run, example):
     out = cli_graph(run, *EXAMPLES[example]).stdout
@@ -248,7 +255,8 @@ def test_tikz_compiles(run, tmp_path, example):
     cli_graph(run, *EXAMPLES[example], "--format", "tikz", "-o", str(tmp_path / "g.tex"))
     text = (tmp_path / "g.tex").read_text()
     (tmp_path / "doc.tex").write_text(
-        "\\documentclass{article}\n\\usepackage{tikz}\n\\begin{document}\n"
+        "\\documentclass{article}\n\\usepackage{amsmath}\n\\usepackage{tikz}\n"
+        "\\begin{document}\n"
         f"\\resizebox{{\\linewidth}}{{!}}{{%\n{text}}}\n\\end{{document}}\n")
     proc = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
@@ -256,10 +264,22 @@ def test_tikz_compiles(run, tmp_path, example):
     assert (tmp_path / "doc.pdf").stat().st_size > 1000
 
 
+def test_tikz_refuses_pictures_too_large_for_tex(run):
+    big = " + ".join(f"x{i}*x{i + 1}" for i in range(200))
+    result = run("graph", big, "--format", "tikz")
+    assert result.exit_code == 2 and "too many for a TikZ picture" in result.stderr
+    deep = "x"
+    for _ in range(80):
+        deep = f"sin({deep})"
+    result = run("graph", deep, "--format", "tikz")
+    assert result.exit_code == 2 and "too wide for a TikZ picture" in result.stderr
+
+
 def test_tikz_standalone_document():
     g = graph(WIKI, "x1=2,x2=3", mode="reverse")
     doc = render_graph(g, "tikz", standalone=True)
-    assert doc.startswith("\\documentclass{article}\n\\usepackage{tikz}\n")
+    assert doc.startswith("\\documentclass{article}\n\\usepackage{amsmath}\n"
+                          "\\usepackage{tikz}\n")
     assert doc.rstrip().endswith("\\end{document}")
 
 

@@ -34,7 +34,7 @@ def _styles(color: bool, mode: str | None) -> dict[str, str]:
 
 def _tags(n: GraphNode) -> list[str]:
     tags = []
-    if n.role == "input":
+    if n.op is None:  # an input (possibly also an output: ``y = x``)
         tags.append("input")
     if n.use_text:
         tags.append(n.use_text)
@@ -137,7 +137,8 @@ def _trees(g: Graph, console: Any, st: dict[str, str]) -> None:
             children = []
             for e in in_edges.get(node, []):
                 arg = g.nodes[e.source]
-                label = Text(g.edge_text(e), style=st["edge"])
+                label = Text()
+                label.append(g.edge_text(e), style=st["edge"])
                 label.append("\n")
                 if e.source in seen:
                     label.append_text(seen_text(arg))

@@ -1,24 +1,25 @@
 """``adtrace graph --format tikz``: a ``tikzpicture`` for LaTeX answer keys.
 
-Plain TikZ (``\\usepackage{tikz}``; no libraries, no graph drawing, no LuaLaTeX):
-adtrace places the nodes itself, one column per depth from left to right.  Within a
+Plain TikZ (``\\usepackage{amsmath,tikz}``; no TikZ libraries, no graph drawing, no
+LuaLaTeX): adtrace places the nodes itself, one column per depth from left to right.  Within a
 column the nodes are ordered to keep edges from crossing (the barycentre heuristic
 of layered drawing), and an edge that skips columns bends through a waypoint in
 each column it crosses, so it never runs through a node.  Every edge carries its
 partial above the line and, with a sweep, what the sweep carries along it below.
 
-``standalone=True`` wraps the picture in a complete ``article`` document (the
-``tikz`` package is the only one it loads).
+``standalone=True`` wraps the picture in a complete ``article`` document (loading
+only ``amsmath``, ``tikz`` and ``geometry`` for the page size).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from ..errors import LimitError
 from ..graph import Graph, GraphEdge, GraphNode
 
-#: the ``tikzpicture`` needs only this in the preamble
-PREAMBLE = r"\usepackage{tikz}"
+#: the ``tikzpicture`` needs only this in the preamble (amsmath for ``\operatorname``)
+PREAMBLE = r"\usepackage{amsmath}" + "\n" + r"\usepackage{tikz}"
 
 DERIVATIVE_COLOR = {"forward": "green!45!black", "reverse": "red!70!black"}
 
@@ -32,6 +33,14 @@ STYLES = r"""  adtnode/.style={draw, align=center, font=\small, inner sep=3pt, m
   adtsharededge/.style={adtedge, draw=violet!75!black},
   adtpartial/.style={font=\scriptsize, sloped, above, inner sep=1.5pt},
   adtflow/.style={font=\scriptsize, sloped, below, inner sep=1.5pt},"""
+
+#: a picture with more nodes than this is refused: TeX would take minutes and the page
+#: would be unreadable (DOT and Mermaid have no such limit)
+TIKZ_MAX_NODES = 300
+#: TeX cannot handle a picture wider than about 575 cm
+MAX_WIDTH_CM = 500
+#: waypoints for edges that skip columns, at most; past it such edges are drawn straight
+MAX_WAYPOINTS = 3000
 
 #: centimetres per character at \small (nodes) and \scriptsize (edge labels), roughly
 NODE_CHAR, LABEL_CHAR = 0.19, 0.15
@@ -47,10 +56,11 @@ def _order(g: Graph) -> list[list[Slot]]:
     columns: list[list[Slot]] = [[("n", i, 0) for i in layer] for layer in layers]
     prev: dict[Slot, list[Slot]] = {}
     nxt: dict[Slot, list[Slot]] = {}
+    bend = _waypoints_needed(g) <= MAX_WAYPOINTS
     for k, e in enumerate(g.edges):
         d0, d1 = g.nodes[e.source].depth, g.nodes[e.target].depth
         chain: list[Slot] = [("n", e.source, 0)]
-        for d in range(d0 + 1, d1):
+        for d in range(d0 + 1, d1 if bend else d0 + 1):
             columns[d].append(("d", k, d))
             chain.append(("d", k, d))
         chain.append(("n", e.target, 0))
@@ -63,6 +73,10 @@ def _order(g: Graph) -> list[list[Slot]]:
         for d in range(len(columns) - 2, -1, -1):
             _sort(columns[d], columns[d + 1], nxt)
     return columns
+
+
+def _waypoints_needed(g: Graph) -> int:
+    return sum(max(0, g.nodes[e.target].depth - g.nodes[e.source].depth - 1) for e in g.edges)
 
 
 def _sort(col: list[Slot], other: list[Slot], neighbours: dict[Slot, list[Slot]]) -> None:
@@ -103,6 +117,9 @@ def _label_width(g: Graph, e: GraphEdge) -> float:
 
 
 def render(g: Graph, *, standalone: bool = False, **_: Any) -> str:
+    if len(g.nodes) > TIKZ_MAX_NODES:
+        raise LimitError(f"the graph has {len(g.nodes):,} nodes, too many for a TikZ picture "
+                         f"(at most {TIKZ_MAX_NODES}); use --format dot or mermaid")
     columns = _order(g)
     # column x positions: node widths plus room for the widest label into the next column
     widths = [max((_width(g, g.nodes[s[1]]) for s in col if s[0] == "n"), default=0.5)
@@ -114,6 +131,10 @@ def render(g: Graph, *, standalone: bool = False, **_: Any) -> str:
     xs = [0.0]
     for d in range(1, len(columns)):
         xs.append(xs[-1] + widths[d - 1] / 2 + gaps[d - 1] + widths[d] / 2)
+    if xs[-1] + widths[-1] + widths[0] > MAX_WIDTH_CM:
+        raise LimitError(f"the graph is {len(columns):,} levels deep, too wide for a TikZ "
+                         "picture (TeX's largest dimension is about 5.7 m); use --format dot "
+                         "or mermaid")
     lines_per_node = 1 + (g.point is not None) + (g.mode is not None)
     step = 1.0 + 0.45 * lines_per_node
     pos: dict[Slot, tuple[float, float]] = {}
@@ -149,8 +170,9 @@ def render(g: Graph, *, standalone: bool = False, **_: Any) -> str:
         style = "adtsharededge" if g.nodes[e.source].fans_out else "adtedge"
         path = [f"(n{e.source})"]
         for d in range(g.nodes[e.source].depth + 1, g.nodes[e.target].depth):
-            x, y = pos[("d", k, d)]
-            path.append(f"({x:.2f},{y:.2f})")
+            if ("d", k, d) in pos:
+                x, y = pos[("d", k, d)]
+                path.append(f"({x:.2f},{y:.2f})")
         label = rf"node[adtpartial] {{${g.edge_latex(e)}$}}"
         flow = g.flow_latex(e)
         if flow is not None and g.mode is not None:
