@@ -45,7 +45,10 @@ def text_with_math(text: str) -> str:
     out = []
     for k, part in enumerate(split_math(text)):
         out.append(f"${part}$" if k % 2 else escape(part))
-    return "".join(out)
+    line = "".join(out)
+    # a paragraph must not turn into a list item: "- x", "+ x", "1. x", "2) x"
+    line = re.sub(r"^(\s*)([-+])(?=\s|$)", r"\1\\\2", line)
+    return re.sub(r"^(\s*\d+)([.)])(?=\s|$)", r"\1\\\2", line)
 
 
 def split_math(text: str) -> list[str]:
