@@ -238,10 +238,34 @@ def _mark(name: str, mark: str) -> str:
     return unicodedata.normalize("NFC", stem + mark) + rest
 
 
+def _latex_letters(stem: str) -> str:
+    """``α`` -> ``\\alpha``; other non-ASCII letters are set as text."""
+    out = []
+    for ch in stem:
+        if ch.isascii():
+            out.append(ch)
+            continue
+        uname = unicodedata.name(ch, "")
+        m = re.fullmatch(r"GREEK (SMALL|CAPITAL) LETTER (\w+)", uname)
+        greek = m.group(2).lower() if m else ""
+        greek = {"lamda": "lambda"}.get(greek, greek)
+        if m and m.group(1) == "CAPITAL":
+            greek = greek.capitalize()
+        if greek in GREEK:
+            out.append("\\" + greek + " ")
+        else:
+            out.append(rf"\text{{{ch}}}")
+    return "".join(out).strip()
+
+
 def latex_name(name: str) -> str:
     stem, rest = _split(name)
     if stem in GREEK:
         base = "\\" + stem
+    elif not stem.isascii():
+        base = _latex_letters(stem)
+        if len(stem) > 1:
+            base = f"{{{base}}}"
     elif len(stem) == 1:
         base = stem
     else:
