@@ -29,6 +29,8 @@ FORMATS = ("markdown", "latex")
 GIVEN = ("primal", "rules")
 MAX_FILE_BYTES = 1_000_000
 MAX_PROBLEMS = 200
+#: operations in one problem's program: a key is a document to read, not a data dump
+MAX_OPERATIONS = 1_000
 
 #: key -> what it must be (the text of the error message); the checks are in _value
 PROBLEM_KEYS: dict[str, str] = {
@@ -307,7 +309,14 @@ def solve(problem: Problem) -> Solution:
 
 
 def _solve(problem: Problem) -> Solution:
-    from .api import trace
+    from .api import load, trace
+
+    program, _, _ = load(problem.formula, problem.at, labels=problem.labels,
+                         order=problem.order, out=problem.out)
+    if len(program.eqns) > MAX_OPERATIONS:
+        raise ProblemSetError(f"{len(program.eqns):,} operations is more than an answer key "
+                              f"shows (the limit is {MAX_OPERATIONS:,}); use 'adtrace forward' "
+                              "or 'reverse' with --format csv or json")
 
     common = dict(labels=problem.labels, order=problem.order, out=problem.out,
                   check=problem.check, digits=problem.digits, exact=problem.exact)

@@ -185,6 +185,15 @@ def test_malformed_problem_sets_are_bad_input(run, tmp_path, text, message):
     assert result.stdout == ""
 
 
+def test_oversized_problems_are_refused(run, tmp_path):
+    path = tmp_path / "p.toml"
+    formula = "a0 = x; " + "; ".join(f"a{k} = sin(a{k - 1}) + x" for k in range(1, 600))
+    path.write_text(f'[[problem]]\nformula = "{formula}"\nat = "x=1"\n', encoding="utf-8")
+    result = run("key", str(path))
+    assert result.exit_code == 2
+    assert "problem 1: 1,198 operations is more than an answer key shows" in result.stderr
+
+
 def test_missing_and_binary_files(run, tmp_path):
     result = run("key", str(tmp_path / "nope.toml"))
     assert result.exit_code == 2 and "no such file" in result.stderr
