@@ -466,7 +466,7 @@ class LatexPrinter:
         if isinstance(d, Neg):
             inner = self.doprint(d.operand)
             if d.operand.prec < PREC_MUL or d.operand.signed:
-                inner = rf"\left({inner}\right)"
+                inner = _parens(inner)
             return "-" + inner
         if isinstance(d, Call):
             args = ", ".join(self.doprint(a) for a in d.args)
@@ -475,7 +475,7 @@ class LatexPrinter:
             if d.fname == "abs":
                 return rf"\left|{args}\right|"
             name = LATEX_FUNCS.get(d.fname, rf"\operatorname{{{d.fname}}}")
-            return rf"{name}\left({args}\right)"
+            return f"{name}{_parens(args)}"
         if isinstance(d, Bin):
             if d.op == "/":
                 return rf"\frac{{{self.doprint(d.left)}}}{{{self.doprint(d.right)}}}"
@@ -486,7 +486,7 @@ class LatexPrinter:
             if d.op == "*":
                 numeric = isinstance(d.right, (Val, Num)) or (
                     isinstance(d.right, ConstD) and d.right.const.text[:1].isdigit()  # type: ignore[attr-defined]
-                ) or right.startswith(r"\left(") or right[:1].isdigit()  # 0 \cdot 2 x, not 02x
+                ) or right.startswith(("(", r"\left(")) or right[:1].isdigit()  # 0 \cdot 2 x, not 02x
                 sep = r" \cdot " if self.cdot or numeric else " "
                 return f"{left}{sep}{right}"
             return f"{left} {d.op} {right}"
@@ -497,8 +497,15 @@ class LatexPrinter:
         if needs_parens(parent, child, right=right) and not (
             parent.op == "*" and isinstance(child, Bin) and child.op == "/"
         ):
-            return rf"\left({text}\right)"
+            return _parens(text)
         return text
+
+
+def _parens(text: str) -> str:
+    """Parentheses that grow only around tall content: ``\\ln(x_{1})``, not ``\\ln \\left(…``."""
+    if any(tall in text for tall in (r"\frac", r"\sqrt", "^{", r"\left")):
+        return rf"\left({text}\right)"
+    return f"({text})"
 
 
 def latex_number(x: float, digits: int = 4) -> str:
