@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 
 from .bind import parse_assignments, parse_names
 from .errors import BindingError
 from .forward import forward_sweep
-from .parse import MAX_CHARS, parse_constant, parse_program
+from .parse import MAX_CHARS, check_trace_size, parse_constant, parse_program
 from .program import Const, Labels, Program
 from .reverse import reverse_sweep
 from .tracing import Sweep, Trace, evaluate_primal, partial_values
@@ -24,11 +23,15 @@ def read_formula(formula: str) -> tuple[str, str | None]:
     if not path:
         raise BindingError("'@' must be followed by a file name")
     try:
-        size = os.path.getsize(path)
-        if size > MAX_CHARS:
-            raise BindingError(f"{path}: the file is {size:,} bytes; the limit is {MAX_CHARS:,}")
-        with open(path, encoding="utf-8") as fh:
-            return fh.read(), path
+        # read one character past the limit, never more: /dev/zero or a pipe has no end
+        with open(path, encoding="utf-8-sig") as fh:
+            text = fh.read(MAX_CHARS + 1)
+        if len(text) > MAX_CHARS:
+            raise BindingError(f"{path}: the file is longer than {MAX_CHARS:,} characters, "
+                               "the limit")
+        if not text.strip():
+            raise BindingError(f"{path}: the file is empty")
+        return text, path
     except FileNotFoundError:
         raise BindingError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -95,6 +98,7 @@ def trace(formula: str, at: At, *, mode: str = "forward", wrt: str | list[str] |
                 if name not in program.inputs:
                     raise BindingError(f"--wrt: '{name}' is not an input "
                                        f"(inputs: {', '.join(program.inputs)})")
+            check_trace_size(program, len(names), "forward")
             for name in names:
                 sweeps.append(forward_sweep(program, lab, partials, {name: 1.0}))
     else:
@@ -111,6 +115,7 @@ def trace(formula: str, at: At, *, mode: str = "forward", wrt: str | list[str] |
                 weights[name] = c.value
             sweeps.append(reverse_sweep(program, lab, partials, weights))
         else:
+            check_trace_size(program, len(outputs), "reverse")
             for name in outputs:
                 sweeps.append(reverse_sweep(program, lab, partials, {name: 1.0}))
     result = Trace(program, lab, mode, point, values, sweeps, warnings, digits=digits)

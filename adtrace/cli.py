@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import AdtraceError, ExitStatus
+from .errors import AdtraceError, ExitStatus, one_line
 from .render import RENDERERS
 
 FORMATS = tuple(RENDERERS)  # the registry only names modules: importing it is free
@@ -22,9 +22,9 @@ FORMATS = tuple(RENDERERS)  # the registry only names modules: importing it is f
 
 def _fail(message: str, context: list[str] | None = None,
           status: int = ExitStatus.BAD_INPUT) -> None:
-    click.echo(f"Error: {message}", err=True)
+    click.echo(f"Error: {one_line(message)}", err=True)
     for line in context or []:
-        click.echo(line, err=True)
+        click.echo(one_line(line), err=True)
     sys.exit(status)
 
 
@@ -63,6 +63,11 @@ class AdtraceGroup(click.Group):
 
 def _usage_message(e: click.UsageError) -> str:
     msg = e.format_message()
+    name = getattr(e, "option_name", None) or ""
+    if isinstance(e, click.NoSuchOption) and not name.startswith("--"):
+        # "-x**2" is a formula that starts with '-', not an option
+        return (f"{msg} (a formula that starts with '-' goes after '--', as in "
+                f"adtrace forward --at x=1 -- \"-x**2\")")
     if e.ctx is not None and e.ctx.command_path and "No such command" not in msg:
         return f"{msg} (see '{e.ctx.command_path} --help')"
     return msg

@@ -13,12 +13,36 @@ class ExitStatus(IntEnum):
     INTERNAL = 70  # a bug in adtrace itself (reported in one line, never a traceback)
 
 
+def one_line(text: str) -> str:
+    """``text`` safe to print as (part of) one line of a terminal.
+
+    Messages quote what the user typed, and that may hold a newline (which would
+    start a second ``Error:`` line), escape sequences, bidirectional controls or
+    undecodable bytes from the command line; each of these is shown escaped
+    (``\\n``, ``\\x1b``, ``\\u202e``) instead.
+    """
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch.isprintable():
+            out.append(ch)
+        elif ch == "\t":
+            out.append(" ")
+        elif 0xD800 <= ord(ch) <= 0xDFFF:  # a byte the command line could not decode
+            out.append(f"\\x{ord(ch) - 0xDC00:02x}" if ord(ch) >= 0xDC80 else f"\\u{ord(ch):04x}")
+        else:
+            out.append(repr(ch)[1:-1])
+    return "".join(out)
+
+
 class AdtraceError(Exception):
     """Base class: ``str(err)`` is the one-line message shown after ``Error:``."""
 
     status = ExitStatus.BAD_INPUT
 
     def __init__(self, message: str, *, context: list[str] | None = None) -> None:
+        message = one_line(message)
         super().__init__(message)
         self.message = message
         #: optional extra lines shown under the error (the formula and a caret)

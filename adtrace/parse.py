@@ -18,6 +18,8 @@ import keyword
 import math
 import re
 import tokenize
+import unicodedata
+import warnings
 from dataclasses import dataclass, field
 
 from .errors import BindingError, DomainError, LimitError, ParseError
@@ -26,22 +28,29 @@ from .program import FLOAT_CONST, Arg, Const, Eqn, Program, const_eval
 
 # --- limits (documented in README.md) ------------------------------------------------------
 
-MAX_CHARS = 2_000_000  # the whole formula or program file
-MAX_OPERATIONS = 200_000  # elementary operations after sharing repeated subexpressions
+MAX_CHARS = 500_000  # the whole formula or program file, in characters
+MAX_STATEMENTS = 50_000  # statements (lines or ';'-separated) in a program
+MAX_OPERATIONS = 50_000  # elementary operations after sharing repeated subexpressions
 MAX_STATEMENT_OPS = 1_000  # operators in one statement (deeper chains: write a program)
 MAX_PAREN_DEPTH = 100  # nested parentheses
-MAX_NUMBER_DIGITS = 400  # digits in one number literal
+MAX_NUMBER_DIGITS = 400  # characters in one number literal (its value must also fit a float)
+MAX_NAME_CHARS = 200  # characters in one name
+MAX_EXACT_BITS = 100_000  # a constant power a**b larger than 2**this is refused, not computed
+MAX_TRACE_ROWS = 200_000  # tangent or adjoint rows over all sweeps (sweeps x operations)
 
 ALLOWED_OPS = {"+", "-", "*", "/", "**", "^", "(", ")", ",", ";", "="}
 BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow"}
 NUMBER_RE = re.compile(r"(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-TOKEN_NAMES = {
-    ".": "attribute access ('.')", "[": "subscripts ('[')", "]": "subscripts (']')",
-    "{": "braces ('{')", "}": "braces ('}')", ":": "':'", "//": "floor division ('//')",
-    "%": "'%'", "@": "'@'", "==": "comparisons ('==')", "!=": "comparisons ('!=')",
-    "<": "comparisons ('<')", ">": "comparisons ('>')", "<=": "comparisons ('<=')",
-    ">=": "comparisons ('>=')", "&": "'&'", "|": "'|'", "~": "'~'", "<<": "'<<'", ">>": "'>>'",
-    ":=": "':='", "->": "'->'", "...": "'...'", "!": "'!'",
+TOKEN_NAMES = {  # what a refused operator is, for the message "<this> not allowed"
+    ".": "attribute access ('.') is", "[": "square brackets ('[') are",
+    "]": "square brackets (']') are", "{": "braces ('{') are", "}": "braces ('}') are",
+    ":": "':' is", "//": "floor division ('//') is", "%": "'%' is", "@": "'@' is",
+    "==": "comparisons ('==') are", "!=": "comparisons ('!=') are",
+    "<": "comparisons ('<') are", ">": "comparisons ('>') are",
+    "<=": "comparisons ('<=') are", ">=": "comparisons ('>=') are", "&": "'&' is",
+    "|": "'|' is", "~": "'~' is", "<<": "'<<' is", ">>": "'>>' is",
+    ":=": "assignment expressions (':=') are", "->": "'->' is", "...": "'...' is",
+    "!": "'!' is", "**=": "augmented assignment ('**=') is",
 }
 
 
@@ -57,7 +66,9 @@ class _Source:
         """The offending line and a caret under the (0-based) column."""
         if not 1 <= line <= len(self.lines):
             return []
-        shown = self.lines[line - 1].rstrip("\n")
+        # one character per column, none that a terminal would act on (tabs, bidi controls)
+        shown = "".join(ch if ch.isprintable() else " " if ch == "\t" else "?"
+                        for ch in self.lines[line - 1].rstrip("\n"))
         if len(shown) > 120:  # show a window around the column of a long line
             start = max(0, col - 60)
             shown, col = ("…" if start else "") + shown[start : start + 120], col - start + (
@@ -89,98 +100,231 @@ class _Source:
 
 
 def _tokens(src: _Source) -> list[tokenize.TokenInfo]:
-    """Tokenize and check every token against the allow-list."""
-    stack: list[tuple[int, int]] = []
+    """Tokenize, then check every token against the allow-list (:func:`_check_tokens`)."""
     toks: list[tokenize.TokenInfo] = []
-    ops_in_statement = 0
     reader = io.StringIO(src.text).readline
     try:
         for tok in tokenize.generate_tokens(reader):
-            line, col = tok.start
-            if tok.type in (tokenize.COMMENT, tokenize.NL, tokenize.ENCODING):
-                continue
-            if tok.type in (tokenize.INDENT, tokenize.DEDENT):
-                continue
-            if tok.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
-                ops_in_statement = 0
+            if tok.type not in _SKIPPED:
                 toks.append(tok)
-                continue
-            if tok.type == tokenize.STRING or tok.type == getattr(tokenize, "FSTRING_START", -1):
-                raise src.error("strings are not allowed", line, col)
-            if tok.type == tokenize.ERRORTOKEN:
-                ch = tok.string.strip() or tok.string
-                if ch in ("'", '"'):
-                    raise src.error("strings are not allowed", line, col)
-                if ch == "!":
-                    raise src.error("factorials ('!') are not supported", line, col)
-                if ch == "$" or ch == "?" or ch == "`":
-                    raise src.error(f"unexpected character '{ch}'", line, col)
-                raise src.error(f"unexpected character {ch!r}", line, col)
-            if tok.type == tokenize.NAME:
-                if keyword.iskeyword(tok.string):
-                    raise src.error(f"'{tok.string}' is not allowed (a Python keyword)", line, col)
-                if tok.string.startswith("__"):
-                    raise src.error(f"names starting with '__' are not allowed ('{tok.string}')",
-                                    line, col)
-                if toks and toks[-1].type == tokenize.NUMBER and toks[-1].end == tok.start:
-                    raise src.error(
-                        f"write '{toks[-1].string}*{tok.string}' for a product "
-                        f"(implicit multiplication is not supported)", line, col)
-            elif tok.type == tokenize.NUMBER:
-                if not NUMBER_RE.fullmatch(tok.string):
-                    if tok.string[-1:] in "jJ":
-                        raise src.error("imaginary numbers are not supported", line, col)
-                    raise src.error(f"numbers are written in decimal ('{tok.string}' is not)",
-                                    line, col)
-                if len(tok.string) > MAX_NUMBER_DIGITS:
-                    raise src.error(f"a number longer than {MAX_NUMBER_DIGITS} digits", line, col,
-                                    LimitError)
-                if toks and toks[-1].type == tokenize.NUMBER and toks[-1].end == tok.start:
-                    raise src.error("unexpected number", line, col)
-            elif tok.type == tokenize.OP:
-                s = tok.string
-                if s not in ALLOWED_OPS:
-                    what = TOKEN_NAMES.get(s, f"'{s}'")
-                    if s.endswith("=") and len(s) == 2 and s[0] in "+-*/^":
-                        what = f"augmented assignment ('{s}')"
-                    elif s == "**=":
-                        what = "augmented assignment ('**=')"
-                    raise src.error(f"{what} is not allowed", line, col)
-                if s == "(":
-                    stack.append((line, col))
-                    if len(stack) > MAX_PAREN_DEPTH:
-                        raise src.error(
-                            f"parentheses nested more than {MAX_PAREN_DEPTH} deep; write deeper "
-                            "formulas as a program with intermediate names", line, col, LimitError)
-                elif s == ")":
-                    if not stack:
-                        raise src.error("unbalanced parenthesis: ')' has no matching '('",
-                                        line, col)
-                    stack.pop()
-                elif s == ";":
-                    ops_in_statement = 0
-                elif s in ("+", "-", "*", "/", "**", "^"):
-                    ops_in_statement += 1
-                    if ops_in_statement > MAX_STATEMENT_OPS:
-                        raise src.error(
-                            f"more than {MAX_STATEMENT_OPS} operators in one statement; split "
-                            "it into a program with intermediate names", line, col, LimitError)
-            else:  # pragma: no cover - any other token type
-                raise src.error(f"unexpected {tok.string!r}", line, col)
-            toks.append(tok)
     except tokenize.TokenError:
-        if stack:
-            line, col = stack[-1]
-            raise src.error("unbalanced parenthesis: '(' is never closed", line, col) from None
+        # the text ended inside a statement: report the first problem before the end
+        # (an unclosed parenthesis, usually), or else the end itself
+        _check_tokens(src, toks)
         last = len(src.lines)
-        raise src.error("unexpected end of formula", last, len(src.lines[-1]) if src.lines else 0
-                        ) from None
+        raise src.error("unexpected end of formula", last,
+                        len(src.lines[-1].rstrip("\n")) if src.lines else 0) from None
     except (IndentationError, SyntaxError) as e:  # the tokenizer's own complaints
-        raise src.error(_syntax_message(e.msg), e.lineno or 1, (e.offset or 1) - 1) from None
-    if stack:
-        line, col = stack[-1]
-        raise src.error("unbalanced parenthesis: '(' is never closed", line, col)
+        where = (e.lineno or 1, (e.offset or 1) - 1)
+        _check_tokens(src, [t for t in toks if t.start < where], final=False)
+        raise src.error(_syntax_message(e.msg), *where) from None
+    return _check_tokens(src, toks)
+
+
+_SKIPPED = {tokenize.COMMENT, tokenize.NL, tokenize.ENCODING, tokenize.INDENT, tokenize.DEDENT}
+_ARITH = {"+", "-", "*", "/", "**", "^"}
+_BINARY_ONLY = {"*", "/", "**", "^"}  # the operators that cannot be unary
+_STRING_TYPES = {tokenize.STRING} | {getattr(tokenize, n) for n in (
+    "FSTRING_START", "FSTRING_MIDDLE", "FSTRING_END") if hasattr(tokenize, n)}
+_LOOKALIKES = {"−": "-", "–": "-", "—": "-", "×": "*", "·": "*", "⋅": "*", "∗": "*",
+               "÷": "/", "∕": "/", "＋": "+", "（": "(", "）": ")", "，": ","}
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+
+
+def _is_op(tok: tokenize.TokenInfo | None, ops: set[str] | str) -> bool:
+    return tok is not None and tok.type == tokenize.OP and tok.string in ops
+
+
+def _ends_operand(tok: tokenize.TokenInfo | None) -> bool:
+    """Whether an operand ends with ``tok`` (a name, a number or ``)``)."""
+    return tok is not None and (tok.type in (tokenize.NAME, tokenize.NUMBER) or
+                                _is_op(tok, {")"}))
+
+
+def _check_tokens(src: _Source, toks: list[tokenize.TokenInfo],
+                  final: bool = True) -> list[tokenize.TokenInfo]:
+    """Check the tokens against the allow-list and the limits, left to right.
+
+    Only names, decimal numbers, ``+ - * / ** ^ ( ) , ; =`` and line ends pass.
+    The first problem is reported at its column, and common slips (``2x``,
+    ``x+``, ``x*/y``, ``)(``) get a message of their own instead of "syntax error".
+    """
+    stack: list[tuple[int, int]] = []  # open parentheses
+    ops_in_statement = 0
+    statements = 0
+    prev: tokenize.TokenInfo | None = None  # the previous token of this statement
+    prev2: tokenize.TokenInfo | None = None
+    for tok in toks:
+        line, col = tok.start
+        kind, s = tok.type, tok.string
+        if kind in (tokenize.NEWLINE, tokenize.ENDMARKER) or (kind == tokenize.OP and s == ";"):
+            if _is_op(prev, _ARITH | {"="}):
+                assert prev is not None
+                where = (line, col) if kind == tokenize.OP else prev.end
+                raise src.error(f"'{prev.string}' is missing its right operand", *where)
+            if stack:  # ';' inside parentheses
+                raise src.error("unbalanced parenthesis: '(' is never closed", *stack[-1])
+            if prev is not None:
+                statements += 1
+                if statements > MAX_STATEMENTS:
+                    raise src.error(f"more than {MAX_STATEMENTS:,} statements", line, col,
+                                    LimitError)
+            elif kind == tokenize.OP:
+                raise src.error("an empty statement before ';'", line, col)
+            ops_in_statement, prev, prev2 = 0, None, None
+            continue
+        if kind in _STRING_TYPES:
+            raise src.error("strings are not allowed", line, col)
+        if kind == tokenize.ERRORTOKEN:
+            if s.isspace():  # stray white space before a '\\' that continues no line
+                continue
+            ch = s.strip() or s
+            if ch in ("'", '"'):
+                raise src.error("strings are not allowed", line, col)
+            if ch == "!":
+                raise src.error("factorials ('!') are not supported", line, col)
+            raise src.error(f"unexpected character {_show_char(ch)}", line, col,
+                            hint=_lookalike(ch))
+        if kind == tokenize.NAME:
+            _check_name(src, tok, prev)
+        elif kind == tokenize.NUMBER:
+            _check_number(src, tok, prev)
+        elif kind == tokenize.OP:
+            if s not in ALLOWED_OPS:
+                raise src.error(_not_allowed(s), line, col)
+            if s in _BINARY_ONLY and not _ends_operand(prev):
+                if prev is None or _is_op(prev, {"(", ",", "="}):
+                    raise src.error(f"'{s}' is missing its left operand", line, col)
+                assert prev is not None
+                raise src.error(f"unexpected '{s}' right after '{prev.string}'", line, col)
+            if s in (")", ",", "=") and _is_op(prev, _ARITH):
+                assert prev is not None
+                raise src.error(f"'{prev.string}' is missing its right operand", line, col)
+            if s == "(":
+                if prev is not None and prev.type == tokenize.NUMBER:
+                    raise src.error(f"write '{prev.string}*(' for a product (implicit "
+                                    "multiplication is not supported)", line, col)
+                if _is_op(prev, {")"}):
+                    raise src.error("missing an operator between ')' and '(' (write ')*(' "
+                                    "for a product)", line, col)
+                stack.append((line, col))
+                if len(stack) > MAX_PAREN_DEPTH:
+                    raise src.error(
+                        f"parentheses nested more than {MAX_PAREN_DEPTH} deep; write deeper "
+                        "formulas as a program with intermediate names", line, col, LimitError)
+            elif s == ")":
+                if not stack:
+                    raise src.error("unbalanced parenthesis: ')' has no matching '('", line, col)
+                stack.pop()
+                if _is_op(prev, {"("}) and not (prev2 is not None and
+                                                prev2.type == tokenize.NAME):
+                    raise src.error("empty parentheses", line, col)
+            elif s == ",":
+                if _is_op(prev, {"(", ","}):
+                    raise src.error("missing an argument before ','", line, col)
+            elif s == "=":
+                if prev is None:
+                    raise src.error("'=' needs a name on its left", line, col)
+            elif s in _ARITH:
+                ops_in_statement += 1
+                if ops_in_statement > MAX_STATEMENT_OPS:
+                    raise src.error(
+                        f"more than {MAX_STATEMENT_OPS:,} operators in one statement; split "
+                        "it into a program with intermediate names", line, col, LimitError)
+        else:  # pragma: no cover - any other token type
+            raise src.error(f"unexpected {s!r}", line, col)
+        prev2, prev = prev, tok
+    if stack and final:
+        raise src.error("unbalanced parenthesis: '(' is never closed", *stack[-1])
     return toks
+
+
+def _show_char(ch: str) -> str:
+    """A character for a message: quoted when printable, with its code point when not ASCII."""
+    if len(ch) != 1:
+        return repr(ch)
+    code = f"U+{ord(ch):04X}"
+    if ch.isprintable() and not ch.isspace():
+        return f"'{ch}'" if ch.isascii() else f"'{ch}' ({code})"
+    return code
+
+
+def _lookalike(ch: str) -> str:
+    if ch in _LOOKALIKES:
+        return f"write '{_LOOKALIKES[ch]}'"
+    if ch in _SUPERSCRIPTS:
+        return f"write ^{_SUPERSCRIPTS.index(ch)} for a power"
+    return ""
+
+
+def _not_allowed(s: str) -> str:
+    what = TOKEN_NAMES.get(s)
+    if what is None:
+        if s.endswith("=") and s[:-1] in _ARITH | {"//", "%", "@", "&", "|", "<<", ">>"}:
+            what = f"augmented assignment ('{s}') is"
+        else:
+            what = f"'{s}' is"
+    return f"{what} not allowed"
+
+
+def _check_name(src: _Source, tok: tokenize.TokenInfo, prev: tokenize.TokenInfo | None) -> None:
+    line, col = tok.start
+    s = tok.string
+    if len(s) > MAX_NAME_CHARS:
+        raise src.error(f"a name longer than {MAX_NAME_CHARS} characters", line, col, LimitError)
+    # the tokenizer's names are wider than Python's identifiers ('x²')
+    for k, ch in enumerate(s if not s.isidentifier() else ""):
+        if ch in _SUPERSCRIPTS:
+            raise src.error(f"write '{s[:k]}^{_SUPERSCRIPTS.index(ch)}' for a power "
+                            "(superscripts are not supported)", line, col + k)
+        if not (s[: k + 1].isidentifier()):
+            raise src.error(f"unexpected character {_show_char(ch)}", line, col + k,
+                            hint=_lookalike(ch))
+    plain = unicodedata.normalize("NFKC", s)
+    if plain != s:  # Python itself would read 'ｘ' as 'x' and 'ﬁ' as 'fi'
+        raise src.error(f"'{s}' is not a plain name (write '{plain}')", line, col)
+    if keyword.iskeyword(s):
+        raise src.error(f"'{s}' is not allowed (a Python keyword)", line, col)
+    if s.startswith("__"):
+        raise src.error(f"names starting with '__' are not allowed ('{s}')", line, col)
+    if prev is not None and prev.type == tokenize.NUMBER and prev.end == tok.start:
+        if re.fullmatch(r"[eE]\d*", s) and "e" not in prev.string.lower():
+            raise src.error(f"'{prev.string}{s}' is not a number (an exponent needs digits, "
+                            f"as in {prev.string}e3)", *prev.start)
+        raise src.error(f"write '{prev.string}*{s}' for a product (implicit multiplication "
+                        "is not supported)", line, col)
+    if _ends_operand(prev):
+        assert prev is not None
+        if prev.type == tokenize.NAME and prev.string in FUNCTIONS:
+            raise src.error(f"write '{prev.string}({s})': a function's argument goes in "
+                            "parentheses", line, col)
+        raise src.error(f"missing an operator between '{prev.string}' and '{s}'", line, col)
+
+
+def _check_number(src: _Source, tok: tokenize.TokenInfo,
+                  prev: tokenize.TokenInfo | None) -> None:
+    line, col = tok.start
+    s = tok.string
+    if prev is not None and prev.type == tokenize.NUMBER and prev.end == tok.start:
+        raise src.error(f"'{prev.string}{s}' is not a number", *prev.start)
+    if _ends_operand(prev):
+        assert prev is not None
+        raise src.error(f"missing an operator between '{prev.string}' and '{s}'", line, col)
+    if not NUMBER_RE.fullmatch(s):
+        if s[-1:] in "jJ":
+            raise src.error("imaginary numbers are not supported", line, col)
+        if re.fullmatch(r"0\d+", s):
+            raise src.error(f"numbers cannot start with 0 ('{s}')", line, col)
+        raise src.error(f"numbers are written in decimal ('{_short(s)}' is not)", line, col)
+    if len(s) > MAX_NUMBER_DIGITS:
+        raise src.error(f"a number longer than {MAX_NUMBER_DIGITS} digits", line, col, LimitError)
+    if not math.isfinite(float(s)):
+        raise src.error(f"the number {_short(s)} is too large (floating point reaches about "
+                        "1.8e308)", line, col, LimitError)
+
+
+def _short(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _convert(src: _Source, toks: list[tokenize.TokenInfo]) -> str:
@@ -317,7 +461,7 @@ class _Builder:
         if key in self.keys:
             return self.keys[key]
         if len(self.nodes) - len(self.inputs) >= MAX_OPERATIONS:
-            raise self.fail(f"more than {MAX_OPERATIONS} operations", node, LimitError)
+            raise self.fail(f"more than {MAX_OPERATIONS:,} operations", node, LimitError)
         depth = 1 + max(self.nodes[a].depth for a in args if isinstance(a, int))
         line, col = self.pos(node)
         idx = len(self.nodes)
@@ -329,6 +473,9 @@ class _Builder:
     def constant(self, op: str, args: list[Const], node: ast.AST) -> Const:
         tree = (op, *(a.tree for a in args))
         text = self.segment(node)
+        if op == "pow" and _power_bits(args[0].value, args[1].value) > MAX_EXACT_BITS:
+            raise self.fail(f"the constant {_short(text)} is too large to compute (more than "
+                            f"2^{MAX_EXACT_BITS:,})", node, LimitError)
         try:
             value = RULES[op].value(FLOAT_CONST, *(a.value for a in args))
         except OverflowError:
@@ -404,7 +551,10 @@ class _Builder:
     def build(self, node: ast.AST, kids: list, stmt: int, pre: int) -> int | Const:
         if isinstance(node, ast.Constant):
             text = self.segment(node)
-            return Const(text, ("num", text), float(node.value))
+            value = float(text) if NUMBER_RE.fullmatch(text) else math.inf
+            if not math.isfinite(value):  # pragma: no cover - the token check refuses these
+                raise self.fail(f"the number {_short(text)} is too large", node, LimitError)
+            return Const(text, ("num", text), value)
         if isinstance(node, ast.Name):
             name = node.id
             if name in CONSTANTS:
@@ -433,17 +583,35 @@ class _Builder:
         return self.op(op, tuple(kids), alias, stmt, pre, node)
 
 
+def _ast_parse(source: str, mode: str) -> ast.AST:
+    """``ast.parse`` without its warnings reaching the user's terminal."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(source, mode=mode)
+
+
+def _power_bits(base: float, exponent: float) -> float:
+    """About how many bits ``base ** exponent`` needs (its size in magnitude, either way)."""
+    if base == 0 or abs(base) == 1 or exponent == 0:
+        return 0.0
+    return abs(exponent * math.log2(abs(base)))
+
+
+# control characters, and line breaks other than \n (that str.splitlines would count as lines)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def _source(text: str) -> _Source:
     if len(text) > MAX_CHARS:
         raise LimitError(f"the formula is {len(text):,} characters long; the limit is "
                          f"{MAX_CHARS:,}")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    bad = re.search(r"[\x00-\x08\x0b-\x1f\x7f]", text)
+    bad = _CONTROL.search(text)
     if bad:
         lines_before = text[: bad.start()].split("\n")
-        src = _Source(text, text.splitlines(keepends=True))
-        raise src.error(f"unexpected control character {bad.group()!r}", len(lines_before),
-                        len(lines_before[-1]))
+        src = _Source(text, text.split("\n")[: len(lines_before)])
+        raise src.error(f"unexpected control character {_show_char(bad.group())}",
+                        len(lines_before), len(lines_before[-1]))
     # indentation carries no meaning here: strip it, keeping column positions honest
     lines = text.split("\n")
     offsets = [len(ln) - len(ln.lstrip(" \t")) for ln in lines]
@@ -470,7 +638,7 @@ def parse_program(text: str, *, inputs: list[str] | None = None,
         toks = _tokens(src)
         converted = _convert(src, toks)
         try:
-            tree = ast.parse(converted, mode="exec")
+            tree = _ast_parse(converted, "exec")
         except SyntaxError as e:
             line = e.lineno or 1
             cl = converted.splitlines()
@@ -529,9 +697,10 @@ def _statements(b: _Builder, tree: ast.Module) -> list[tuple[str | None, int | C
                 raise b.fail(f"'{name}' is a constant and cannot be assigned to", target)
             value = b.expression(st.value, i)
             if name in b.assigned_at:
-                raise b.fail(f"'{name}' is assigned twice (lines {b.assigned_at[name]} and "
-                             f"{st.lineno}); a straight-line program assigns each name once",
-                             target, BindingError)
+                lines = "" if b.assigned_at[name] == st.lineno else \
+                    f" (lines {b.assigned_at[name]} and {st.lineno})"
+                raise b.fail(f"'{name}' is assigned twice{lines}; a straight-line program "
+                             "assigns each name once", target, BindingError)
             if name in b.inputs:
                 raise b.fail(f"'{name}' is used as an input (line {b.input_line[name]}) and "
                              f"assigned later", target, BindingError)
@@ -614,6 +783,27 @@ def _names(names: list[str]) -> str:
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
+def check_trace_size(program: Program, sweeps: int, mode: str) -> None:
+    """Refuse a trace of more than :data:`MAX_TRACE_ROWS` tangent or adjoint rows.
+
+    A forward sweep has a row per operation; a reverse sweep at most one per
+    argument.  Both also fill a value per input and output, which a program with
+    thousands of outputs (one reverse sweep each) would otherwise make quadratic.
+    """
+    if mode == "forward":
+        per_sweep = len(program.eqns) + len(program.outputs)
+        what, fewer = "input", "--wrt or --seed"
+    else:
+        per_sweep = sum(len(e.args) for e in program.eqns) + program.n_inputs + \
+            len(program.outputs)
+        what, fewer = "output", "--seed or --out"
+    rows = sweeps * per_sweep
+    if rows > MAX_TRACE_ROWS:
+        raise LimitError(f"{sweeps:,} {mode} sweeps (one per {what}) would make some {rows:,} "
+                         f"rows, more than the limit of {MAX_TRACE_ROWS:,}; ask for fewer sweeps "
+                         f"with {fewer}")
+
+
 # --- constants on the command line ------------------------------------------------------------
 
 
@@ -629,12 +819,17 @@ def parse_constant(text: str, what: str) -> Const:
         raise BindingError(f"{what}: '{stripped}' is not a finite number")
     try:
         program = _constant_program(stripped)
-    except (ParseError, LimitError) as e:
-        raise BindingError(f"{what}: '{stripped}' is not a number "
-                           f"({e.message.split(' at column')[0]})") from None
-    except DomainError as e:
-        raise BindingError(f"{what}: {e.message.split(' at column')[0]}") from None
+    except ParseError as e:
+        raise BindingError(f"{what}: '{_short(stripped)}' is not a number "
+                           f"({_no_column(e.message)})") from None
+    except (LimitError, DomainError) as e:
+        raise BindingError(f"{what}: {_no_column(e.message)}") from None
     return program
+
+
+def _no_column(message: str) -> str:
+    """A message about a value without its ``at column N`` (the value is short and quoted)."""
+    return re.sub(r" at (line \d+, )?column \d+", "", message, count=1)
 
 
 def _constant_program(text: str) -> Const:
@@ -644,7 +839,7 @@ def _constant_program(text: str) -> Const:
         raise ParseError("a single value is expected")
     converted = _convert(src, toks)
     try:
-        tree = ast.parse(converted, mode="eval")
+        tree = _ast_parse(converted, "eval")
     except SyntaxError as e:
         raise ParseError(_syntax_message(e.msg)) from None
     except (RecursionError, MemoryError):

@@ -90,7 +90,7 @@ def test_help_for_every_command(run):
 
 
 @pytest.mark.parametrize("args,status,message", [
-    (("forward", "x*", "--at", "x=1"), 2, "Error: syntax error at column 3"),
+    (("forward", "x*", "--at", "x=1"), 2, "Error: '*' is missing its right operand at column 3"),
     (("forward", "sinn(x)", "--at", "x=1"), 2,
      "Error: unknown function 'sinn' at column 1 (did you mean sin?)"),
     (("forward", "sin(x, y)", "--at", "x=1,y=2"), 2, "Error: sin takes 1 argument, got 2"),
