@@ -51,7 +51,8 @@ def describe(weights: dict[str, float]) -> str:
     return ",".join(f"{k}={fmt_number(v, 12)}" for k, v in weights.items() if v != 0) or "0"
 
 
-def cross_check(trace: Trace, budget: float = TIME_BUDGET) -> Check:
+def cross_check(trace: Trace, budget: float | None = None) -> Check:
+    budget = TIME_BUDGET if budget is None else budget  # read now: tests may lower it
     p = trace.program
     if len(p.eqns) > MAX_CHECK_OPS:
         return Check(skipped=f"{len(p.eqns):,} operations is more than the symbolic check's "
@@ -118,6 +119,18 @@ def _check(trace: Trace) -> Check:
             tol = 1e-9 * max(1.0, abs(value)) + 1e-12 * scale
             agree: bool | None = math.isfinite(value) and abs(value - ad) <= tol
             note = None
+            if not agree and math.isfinite(value):
+                # an ill-conditioned point (tan(x) at x = 1.5707963): the sweeps ran at the
+                # point rounded to doubles, so compare there before calling it a failure; but
+                # not at a singularity (1/sin(x) at x = pi), where the two values are far apart
+                rounded = to_float(sym.xreplace(
+                    {s: sympy.Float(c.value, 30) for s, c in zip(syms, trace.point)}))
+                if math.isfinite(rounded) and abs(rounded - ad) <= \
+                        1e-9 * max(1.0, abs(rounded)) + 1e-12 * scale and \
+                        abs(value - rounded) <= 0.01 * abs(rounded):
+                    value, agree, note = rounded, True, (
+                        "ill-conditioned here: agrees at the point rounded to floating point, "
+                        "where the sweeps ran")
             if not agree and trace.warnings:
                 agree, note = None, ("not differentiable at this point: SymPy's value "
                                      "differs from the one-sided choice taken")

@@ -246,7 +246,6 @@ class FloatNS:
 
     sin = staticmethod(math.sin)
     cos = staticmethod(math.cos)
-    tan = staticmethod(math.tan)
     asin = staticmethod(math.asin)
     acos = staticmethod(math.acos)
     atan = staticmethod(math.atan)
@@ -264,6 +263,14 @@ class FloatNS:
     @staticmethod
     def pow(a: float, b: float) -> float:
         return math.pow(a, b)
+
+    @staticmethod
+    def tan(a: float) -> float:
+        """``math.tan``, but undefined at a pole: the float nearest pi/2 has a cosine of
+        6e-17, not 0, and ``math.tan`` would print 1.6e16 where tan is undefined."""
+        if abs(math.cos(a)) <= 4 * 2.0**-52 * max(1.0, abs(a)):
+            raise ValueError("tan has a pole here")
+        return math.tan(a)
 
 
 class DisplayNS:
