@@ -166,7 +166,11 @@ def load_problem_set(path: str) -> ProblemSet:
         if size > MAX_FILE_BYTES:
             raise ProblemSetError(f"{path}: the file is {size:,} bytes; the limit is "
                                   f"{MAX_FILE_BYTES:,}")
-        raw = p.read_bytes()
+        with p.open("rb") as fh:  # one byte past the limit, never more: /dev/zero has no end
+            raw = fh.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise ProblemSetError(f"{path}: the file is longer than {MAX_FILE_BYTES:,} bytes, "
+                                  "the limit")
     except FileNotFoundError:
         raise ProblemSetError(f"{path}: no such file") from None
     except PermissionError:

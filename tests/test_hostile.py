@@ -352,8 +352,33 @@ FILES = {
                              file=b"a = x\r\nb = a +\r\n"),
 }
 
+# --- the other commands ------------------------------------------------------------------
+
+PROBLEM_SET = """title = "Homework"
+[[problem]]
+formula = "__import__('os').system('touch MARKER')"
+at = "x=1"
+"""
+
+COMMANDS = {
+    "graph-injection": bad("graph", "open('MARKER','w')", "--at", "x=1"),
+    "graph-at-injection": bad("graph", "x*2", "--at", "x=open('MARKER','w')", says="--at x"),
+    "graph-output-directory": bad("graph", "x*2", "--at", "x=1", "-o", ".", says="cannot write"),
+    "graph-domain": undefined("graph", "log(x)", "--at", "x=-1", says="log(x)"),
+    "compare-injection": bad("compare", "exec('1')", "--at", "x=1"),
+    "compare-tower": bad("compare", "x*9**9**9", "--at", "x=1", says="too large"),
+    "compare-missing-at": bad("compare", "x*y", "--at", "x=1", says="'y'"),
+    "key-injection": bad("key", "FILE", says="problem 1", file=PROBLEM_SET),
+    "key-not-toml": bad("key", "FILE", says="TOML", file="title = \n"),
+    "key-binary": bad("key", "FILE", says="UTF-8", file=b"\xff\xfe"),
+    "key-missing": bad("key", "no-such.toml", says="no such file"),
+    "key-directory": bad("key", ".", says="directory"),
+    "key-endless": bad("key", "/dev/zero", says="limit"),
+}
+
 CATEGORIES = {"injection": INJECTION, "dos": DOS, "syntax": SYNTAX, "point": POINT,
-              "usage": USAGE, "domain": DOMAIN, "kink": KINKS, "files": FILES}
+              "usage": USAGE, "domain": DOMAIN, "kink": KINKS, "files": FILES,
+              "commands": COMMANDS}
 ALL = {f"{cat}/{name}": case for cat, cases in CATEGORIES.items() for name, case in cases.items()}
 
 
@@ -368,7 +393,8 @@ def prepare(case: Case, where: Path) -> list[str]:
     if case.file is not None:
         data = case.file if isinstance(case.file, bytes) else case.file.encode()
         (where / "input.txt").write_bytes(data.replace(b"MARKER", marker.encode()))
-    return [a.replace("MARKER", marker).replace("@FILE", "@" + str(where / "input.txt"))
+    file = str(where / "input.txt")
+    return [file if a == "FILE" else a.replace("MARKER", marker).replace("@FILE", "@" + file)
             for a in case.args]
 
 
