@@ -158,6 +158,10 @@ def compare(formula: str, at: At, *, out: str | list[str] | None = None) -> Comp
     values = evaluate_primal(program, lab, [c.value for c in point], warnings)
     n = program.n_inputs
     partials = [partial_values(program, lab, n + k, values) for k in range(len(program.eqns))]
+    from .parse import check_trace_size  # thousands of inputs or outputs: refuse, not hang
+
+    check_trace_size(program, program.n_inputs, "forward", fewer="")
+    check_trace_size(program, len(program.outputs), "reverse", fewer="--out")
     fwd = [forward_sweep(program, lab, partials, {name: 1.0}) for name in program.inputs]
     rev = [reverse_sweep(program, lab, partials, {name: 1.0}) for name in program.output_names()]
     forward_trace = Trace(program, lab, "forward", point, values, fwd, warnings)

@@ -783,25 +783,28 @@ def _names(names: list[str]) -> str:
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
-def check_trace_size(program: Program, sweeps: int, mode: str) -> None:
+def check_trace_size(program: Program, sweeps: int, mode: str,
+                     fewer: str | None = None) -> None:
     """Refuse a trace of more than :data:`MAX_TRACE_ROWS` tangent or adjoint rows.
 
     A forward sweep has a row per operation; a reverse sweep at most one per
     argument.  Both also fill a value per input and output, which a program with
     thousands of outputs (one reverse sweep each) would otherwise make quadratic.
+    ``fewer`` names the options that ask for fewer sweeps ("" for none).
     """
     if mode == "forward":
         per_sweep = len(program.eqns) + len(program.outputs)
-        what, fewer = "input", "--wrt or --seed"
+        what, options = "input", "--wrt or --seed"
     else:
         per_sweep = sum(len(e.args) for e in program.eqns) + program.n_inputs + \
             len(program.outputs)
-        what, fewer = "output", "--seed or --out"
+        what, options = "output", "--seed or --out"
+    options = options if fewer is None else fewer
     rows = sweeps * per_sweep
     if rows > MAX_TRACE_ROWS:
         raise LimitError(f"{sweeps:,} {mode} sweeps (one per {what}) would make some {rows:,} "
-                         f"rows, more than the limit of {MAX_TRACE_ROWS:,}; ask for fewer sweeps "
-                         f"with {fewer}")
+                         f"rows, more than the limit of {MAX_TRACE_ROWS:,}" +
+                         (f"; ask for fewer sweeps with {options}" if options else ""))
 
 
 # --- constants on the command line ------------------------------------------------------------
