@@ -64,10 +64,11 @@ class AdtraceGroup(click.Group):
 def _usage_message(e: click.UsageError) -> str:
     msg = e.format_message()
     name = getattr(e, "option_name", None) or ""
-    if isinstance(e, click.NoSuchOption) and not name.startswith("--"):
+    if isinstance(e, click.NoSuchOption) and not name.startswith("--") and \
+            e.ctx is not None and e.ctx.parent is not None:
         # "-x**2" is a formula that starts with '-', not an option
         return (f"{msg} (a formula that starts with '-' goes after '--', as in "
-                f"adtrace forward --at x=1 -- \"-x**2\")")
+                f"{e.ctx.command_path} --at x=1 -- \"-x**2\")")
     if e.ctx is not None and e.ctx.command_path and "No such command" not in msg:
         return f"{msg} (see '{e.ctx.command_path} --help')"
     return msg

@@ -96,6 +96,16 @@ def test_random_text(mode: str, formula: str, at: str) -> None:
     assert_clean([mode, "--no-check", "--at", "x=1", "--", "x*" + formula])
 
 
+@settings(fuzz, max_examples=200)
+@given(mode=modes, data=st.one_of(st.binary(max_size=120),
+                                  soups.map(lambda s: s.encode("utf-8", "surrogatepass"))),
+       bom=st.booleans())
+def test_random_file(mode: str, data: bytes, bom: bool, tmp_path_factory) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / "formula.txt"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
+    assert_clean([mode, "--no-check", "--at", "x=1", f"@{path}"])
+
+
 @settings(fuzz, max_examples=300)
 @given(mode=modes,
        formula=st.sampled_from(["x*y + sin(x)", "a = x*y; b = sin(a); c = a + b",
