@@ -207,7 +207,10 @@ def _compare_formats() -> list[str]:
 @click.option("--out", metavar="NAME[,...]",
               help="Programs: which assigned names are outputs "
                    "(default: names never used later).")
-def compare(formula: str, at: tuple[str, ...], fmt: str, out: str | None) -> None:
+@click.option("--standalone", is_flag=True,
+              help="latex: a complete document rather than a fragment to \\input.")
+def compare(formula: str, at: tuple[str, ...], fmt: str, out: str | None,
+            standalone: bool) -> None:
     """Forward against reverse mode for the whole Jacobian: sweeps, operations, stored values.
 
     Forward mode needs one tangent sweep per input, reverse mode one adjoint sweep
@@ -225,12 +228,15 @@ def compare(formula: str, at: tuple[str, ...], fmt: str, out: str | None) -> Non
     if not at:
         raise click.UsageError("--at is required: give a value for every variable "
                                "(e.g. --at x1=2,x2=3)")
+    if standalone and fmt != "latex":
+        raise click.UsageError("--standalone is for --format latex")
     result = run_compare(formula, ",".join(at), out=out)
     for warning in result.warnings:
         click.echo(f"Warning: {warning}", err=True)
     color, width = _terminal()
     color = color and fmt == "table"
-    click.echo(render_compare(result, fmt, color=color, width=width), nl=False, color=color)
+    click.echo(render_compare(result, fmt, color=color, width=width, standalone=standalone),
+               nl=False, color=color)
 
 
 # --- adtrace graph ---------------------------------------------------------------------------

@@ -7,8 +7,11 @@ whole document in Markdown or LaTeX.  A worksheet is the same document with the
 computed cells left blank (:class:`Worksheet`).
 
 One problem's part of the document is printed by :func:`problem_section`, which
-joins the parts listed in :data:`PARTS`; a new kind of part (a graph, say) is one
-function appended there, and its option one entry in :data:`PROBLEM_KEYS`.
+joins the parts listed in :data:`PARTS` (the traces, then the graph of a problem with
+``graph = true``); a new kind of part is one function appended there, and its option
+one entry in :data:`PROBLEM_KEYS`.  The traces come from the trace formats'
+``sections`` and a comparison from ``render/compare_markdown.py`` and
+``compare_latex.py``: the same code as ``adtrace forward|reverse|compare --format``.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ PROBLEM_KEYS: dict[str, str] = {
     "exact": "true or false",
     "check": "true or false",
     "given": "a list of \"primal\" and \"rules\"",
+    "graph": "true or false",
 }
 TOP_KEYS = ("title", "course", "defaults", "problem")
 
@@ -71,6 +75,7 @@ class Problem:
     exact: bool = False
     check: bool = True
     given: frozenset[str] = frozenset()
+    graph: bool = False
     options: dict[str, Any] = field(default_factory=dict)  # every key as given (for extensions)
 
 
@@ -134,7 +139,7 @@ def _value(key: str, value: Any) -> Any:
     if key == "digits":
         ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 17
         return value if ok else None
-    if key in ("exact", "check"):
+    if key in ("exact", "check", "graph"):
         return value if isinstance(value, bool) else None
     if key == "given":
         items = [value] if isinstance(value, str) else value
@@ -321,6 +326,13 @@ def _solve(problem: Problem) -> Solution:
         raise ProblemSetError(f"{len(program.eqns):,} operations is more than an answer key "
                               f"shows (the limit is {MAX_OPERATIONS:,}); use 'adtrace forward' "
                               "or 'reverse' with --format csv or json")
+    if problem.graph:
+        from .render.graph_tikz import TIKZ_MAX_NODES
+
+        if program.n_nodes > TIKZ_MAX_NODES:
+            raise ProblemSetError(f"'graph': the graph has {program.n_nodes:,} nodes, more than "
+                                  f"an answer key draws (at most {TIKZ_MAX_NODES}); set "
+                                  "graph = false, or draw it with 'adtrace graph --format dot'")
 
     common = dict(labels=problem.labels, order=problem.order, out=problem.out,
                   check=problem.check, digits=problem.digits, exact=problem.exact)
@@ -415,77 +427,163 @@ def _traces_part(sol: Solution, fmt: str, ws: Worksheet | None) -> list[str]:
 
 
 def _compare_part(sol: Solution, fmt: str, ws: Worksheet | None) -> list[str]:
-    c = sol.comparison
-    blank = ws is not None
-    f, r = c.forward, c.reverse
-    rows = [("sweeps", f"{f.n_sweeps:,}", "(one per input)", f"{r.n_sweeps:,}",
-             "(one per output)"),
-            ("operations", f"{f.operations:,}", "", f"{r.operations:,}", ""),
-            ("values stored", f"{f.stored:,}", f"({f.stored_what})", f"{r.stored:,}",
-             f"({r.stored_what})")]
-    t = c.reverse_trace
-    jac = t.derivatives
-    from .expr import fmt_number
-
+    """A problem of mode compare: what ``adtrace compare --format markdown|latex`` prints,
+    without the counting rules (the same function prints both)."""
     digits = sol.problem.digits
     if fmt == "markdown":
-        from .render.markdown import escape, table
+        from .render import compare_markdown
 
-        lines = ["", "### Forward and reverse mode for the whole Jacobian", ""]
-        body = [[escape(a), "" if blank else escape(f"{b} {c_}".strip()),
-                 "" if blank else escape(f"{d} {e}".strip())] for a, b, c_, d, e in rows]
-        lines += table(["", "forward mode", "reverse mode"], body, "lll")
-        lines += ["", "Cheaper: " + ("" if blank else escape(f"{c.cheaper}. {c.why}"))]
-        lines += ["", "### Jacobian", ""]
-        inputs = t.program.inputs
-        body = [[escape(o)] + ["" if blank else escape(fmt_number(jac[o][i], digits))
-                               for i in inputs] for o in jac]
-        lines += table([""] + [escape(f"∂/∂{i}") for i in inputs], body, "l" + "r" * len(inputs))
-        return lines
-    from .program import latex_name
-    from .render.latex import STRETCH, STRETCH_WORKSHEET
-    from .render.latex import escape as lx
+        return compare_markdown.sections(sol.comparison, level=3, worksheet=ws, digits=digits,
+                                         rules=False)
+    from .render import compare_latex
 
-    stretch = STRETCH_WORKSHEET if blank else STRETCH
-    blank_cell = r"\adblank[4em]"
-    lines = [r"\begin{center}\small", stretch, r"\begin{tabular}{@{}lrlrl@{}}", r"\toprule",
-             r"\textbf{The whole Jacobian} & \multicolumn{2}{l}{\textit{forward mode}} & "
-             r"\multicolumn{2}{l}{\textit{reverse mode}} \\", r"\midrule"]
-    for a, b, c_, d, e in rows:
-        cells = [a] + ([blank_cell, "", blank_cell, ""] if blank else [b, lx(c_), d, lx(e)])
-        lines.append(" & ".join(cells) + r" \\")
-    lines += [r"\bottomrule", r"\end{tabular}", r"\end{center}"]
-    lines.append(r"\textbf{Cheaper:} " + (blank_cell.replace("4em", "20em") if blank
-                                         else lx(f"{c.cheaper}. {c.why}")))
-    from .expr import latex_number
+    return compare_latex.sections(sol.comparison, worksheet=ws, digits=digits, rules=False)
 
-    inputs, outputs = t.program.inputs, list(jac)
 
-    def entry(o: str, i: str) -> str:
-        return blank_cell if blank else latex_number(jac[o][i], digits)
+def _graph(sol: Solution, ws: Worksheet | None) -> tuple[Any, Any, int | None]:
+    """(graph, trace, sweep index) to draw for a problem.
 
-    # many inputs: one row per input (the transposed Jacobian), so that the table fits
-    transpose = len(inputs) > 6 and len(inputs) > len(outputs)
-    cols = outputs if transpose else inputs
-    heads = ([latex_name(o) for o in outputs] if transpose
-             else [rf"\partial/\partial {latex_name(i)}" for i in inputs])
-    spec = "@{}>{$}l<{$}" + ">{$}r<{$}" * len(cols) + "@{}"
-    lines += [r"\begin{center}\small", stretch, rf"\begin{{tabular}}{{{spec}}}", r"\toprule",
-              r"\multicolumn{1}{@{}l}{\textbf{Jacobian}} & " + " & ".join(heads) + r" \\",
-              r"\midrule"]
-    if transpose:
-        for i in inputs:
-            cells = [rf"\partial/\partial {latex_name(i)}"] + [entry(o, i) for o in outputs]
-            lines.append(" & ".join(cells) + r" \\")
+    An answer shows the values and the first sweep of reverse mode (mode ``both`` too:
+    the adjoints are where the graph's fan-out shows) or of forward mode; a comparison
+    shows values and partials only.  A worksheet draws the same graph with every
+    computed number blank (:func:`_blank_graph`).
+    """
+    from .graph import graph_of_trace
+
+    if sol.comparison is not None:
+        t, sweep = sol.comparison.reverse_trace, None
     else:
-        for o in outputs:
-            lines.append(" & ".join([latex_name(o)] + [entry(o, i) for i in inputs]) + r" \\")
-    lines += [r"\bottomrule", r"\end{tabular}", r"\end{center}"]
-    return lines
+        t = sol.reverse if sol.reverse is not None else sol.forward
+        sweep = 0 if t.sweeps else None
+    g = graph_of_trace(t, sweep)
+    if ws is not None:
+        g = _blank_graph(g, rules="rules" in ws.given, primal="primal" in ws.given)
+    return g, t, sweep
+
+
+def _blank_graph(g: Any, *, rules: bool, primal: bool) -> Any:
+    """The worksheet's graph: structure, operations and partials' names stay; values,
+    partials, tangents and adjoints are lines to write on (what the sweep carries along
+    each edge is left out, to leave room), and a sum shows its terms
+    (``x̄1 = __ + __ = __``).  The problem's data stay: the inputs' values, a forward
+    sweep's input tangents, a reverse sweep's output weights.  The partials' formulas
+    stay only when ``rules`` are given, the values only when the ``primal`` trace is."""
+    from dataclasses import fields
+
+    from .expr import fmt_number, latex_number
+    from .graph import Graph
+
+    keep = {n.node for n in g.nodes
+            if (g.mode == "forward" and n.role == "input")
+            or (g.mode == "reverse" and n.role == "output" and len(n.terms) <= 1)}
+
+    class BlankGraph(Graph):
+        def number(self, x: float) -> str:
+            return "____"
+
+        def number_latex(self, x: float) -> str:
+            return r"\rule{2em}{0.4pt}"  # on the baseline: clear of the edge below
+
+        def derivative_text(self, n: Any) -> str | None:
+            if n.node in keep and n.derivative is not None:
+                return f"{self.derivative_name(n.node)} = {fmt_number(n.derivative, self.digits)}"
+            return super().derivative_text(n)
+
+        def derivative_text_latex(self, n: Any) -> str | None:
+            if n.node in keep and n.derivative is not None:
+                return (f"{self.derivative_latex(n.node)} = "
+                        f"{latex_number(n.derivative, self.digits)}")
+            return super().derivative_text_latex(n)
+
+        def flow_text(self, e: Any) -> str | None:
+            return None  # an edge shows its partial only: room to write
+
+        def flow_latex(self, e: Any) -> str | None:
+            return None
+
+        def sweep_text(self) -> str | None:
+            return sweep
+
+    sweep = g.sweep_text()
+    blank = BlankGraph(**{f.name: getattr(g, f.name) for f in fields(g)})
+    for n in blank.nodes:  # the point is data: an input reads "x1 = 2"; so is a given primal
+        if (n.role == "input" or primal) and n.value is not None:
+            n.title += f" = {fmt_number(n.value, g.digits)}"
+            n.title_latex += f" = {latex_number(n.value, g.digits)}"
+            n.value = None
+    if not rules:
+        for e in blank.edges:
+            e.symbolic = e.symbolic_latex = ""
+    return blank
+
+
+def _graph_caption(t: Any, sweep: int | None, ws: Worksheet | None) -> tuple[str, str]:
+    """What the nodes and edges show, as (Markdown text, LaTeX text)."""
+    from .render.latex import escape as lx
+    from .render.markdown import escape as md
+
+    fill = "" if ws is None else " Fill in the blanks."
+    if sweep is None:
+        text = "Nodes: the values. Edges: the local partial derivatives at the point." + fill
+        return md(text), lx(text)
+    from .render.latex import sweep_title as latex_title
+    from .rows import sweep_title
+
+    s = t.sweeps[sweep]
+    what = "tangent" if s.mode == "forward" else "adjoint"
+    title, _, seed = sweep_title(t, s, sweep + 1).partition(": ")
+    head = f"Nodes: the values and the {what}s of {title[0].lower()}{title[1:]} "
+    tail = ("). Edges: the local partial derivatives at the point" +
+            (", and what the sweep carries along each." if ws is None else "." + fill))
+    seed_latex = latex_title(t, s, sweep + 1).partition(":} ")[2]
+    return md(f"{head}({seed}{tail}"), f"{lx(head)}({seed_latex}{lx(tail)}"
+
+
+def _graph_part(sol: Solution, fmt: str, ws: Worksheet | None) -> list[str]:
+    """``graph = true``: the problem's computational graph after its traces (Mermaid in
+    Markdown, a TikZ picture in LaTeX, scaled down to the line width when wider)."""
+    if not sol.problem.graph:
+        return []
+    from .graph import render_graph
+
+    g, t, sweep = _graph(sol, ws)
+    caption_md, caption_latex = _graph_caption(t, sweep, ws)
+    if fmt == "markdown":
+        text = render_graph(g, "mermaid")
+        assert isinstance(text, str)
+        return ["", "### Computational graph", "", caption_md, "", "```mermaid",
+                *text.rstrip("\n").splitlines(), "```"]
+    try:
+        text = render_graph(g, "tikz")
+    except AdtraceError as e:
+        raise _in_problem(e, sol.problem.number) from None
+    assert isinstance(text, str)
+    return [r"\adgraph{\textbf{Computational graph.} " + caption_latex + "}{%",
+            *text.rstrip("\n").splitlines(), "}"]
 
 
 #: the parts of one problem after its heading, statement, function and point
-PARTS: list[Part] = [_traces_part]
+PARTS: list[Part] = [_traces_part, _graph_part]
+
+#: LaTeX packages a key needs when a problem draws its graph
+GRAPH_PACKAGES = ("graphicx", "tikz")
+#: ``\adgraph{caption}{picture}``: the picture centred at its natural size, or scaled down
+#: to fit the line width (and most of the page's height); when turning it sideways lets
+#: it be printed at least 1.2 times as large, it goes on a page of its own, turned.
+GRAPH_MACROS = [
+    r"\ifdefined\adgraphbox\else\newsavebox{\adgraphbox}\fi",
+    r"\providecommand{\adgraph}[2]{\sbox{\adgraphbox}{#2}%",
+    r"  \pgfmathsetmacro{\adscale}{min(1, \linewidth/\wd\adgraphbox,"
+    r" 0.8*\textheight/(\ht\adgraphbox+\dp\adgraphbox))}%",
+    r"  \pgfmathsetmacro{\adturned}{min(1, 0.9*\textheight/\wd\adgraphbox,"
+    r" \linewidth/(\ht\adgraphbox+\dp\adgraphbox))}%",
+    r"  \ifdim\adturned pt>1.2\dimexpr\adscale pt\relax",
+    r"    \clearpage\par#1\par\begin{center}\rotatebox{90}{\scalebox{\adturned}"
+    r"{\usebox{\adgraphbox}}}\end{center}\clearpage",
+    r"  \else",
+    r"    \par#1\par\begin{center}\scalebox{\adscale}{\usebox{\adgraphbox}}\end{center}",
+    r"  \fi}",
+]
 
 
 def _mode_text(sol: Solution) -> str:
@@ -555,10 +653,14 @@ def render_key(pset: ProblemSet, solutions: list[Solution], fmt: str = "markdown
     body = list(head)
     for sol in solutions:
         body += problem_section(sol, fmt, ws)
+    graphs = any(sol.problem.graph for sol in solutions)
+    macros = MACROS + (GRAPH_MACROS if graphs else [])
     if standalone:
-        lines = [*PREAMBLE, *MACROS, r"\begin{document}", *body, r"\end{document}"]
+        extra = [rf"\usepackage{{{','.join(GRAPH_PACKAGES)}}}"] if graphs else []
+        lines = [*PREAMBLE, *extra, *macros, r"\begin{document}", *body, r"\end{document}"]
     else:
-        lines = [comment(r"needs \usepackage{" + ",".join(PACKAGES) + "}"), *MACROS, *body]
+        packages = PACKAGES + (GRAPH_PACKAGES if graphs else ())
+        lines = [comment(r"needs \usepackage{" + ",".join(packages) + "}"), *macros, *body]
     return "\n".join(lines) + "\n"
 
 

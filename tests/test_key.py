@@ -225,7 +225,8 @@ def test_non_differentiable_points_warn_with_the_problem(run, tmp_path):
 def test_compare_problems(run):
     result = run("key", str(SAMPLES / "compare.toml"))
     assert result.exit_code == 0, result.stderr
-    assert "| operations |" in result.stdout and "Cheaper: reverse" in result.stdout
+    assert "| operations |" in result.stdout
+    assert "**Cheaper here:** reverse mode." in result.stdout
     tex = run("key", str(SAMPLES / "compare.toml"), "--format", "latex").stdout
     assert r"\textbf{Jacobian}" in tex
 
@@ -240,10 +241,124 @@ def test_problem_section_is_the_hook_for_more_parts(monkeypatch):
     assert text.count("EXTRA PART") == 1
 
 
+# --- the computational graph (graph = true) ------------------------------------------------------
+
+MERMAID_LINE = re.compile(  # the well-formedness test of tests/test_graph.py
+    r'^  (n\d+(\(\["[^"]*"\]\)|\["[^"]*"\]|\[\["[^"]*"\]\])|n\d+ -->\|"[^"]*"\| n\d+|%% .*|'
+    r"classDef \w+ [\w:#,.-]+|class [n\d,]+ \w+|linkStyle [\d,]+ .*)$")
+
+
+def _mermaid_blocks(text: str) -> list[str]:
+    return re.findall(r"```mermaid\n(.*?)```", text, re.S)
+
+
+def _problem(text: str, number: int) -> str:
+    return text.split(f"## Problem {number}\n")[1].split("\n## Problem ")[0]
+
+
+def test_graph_in_the_markdown_key(run):
+    key = run("key", HOMEWORK).stdout
+    blocks = _mermaid_blocks(key)
+    assert len(blocks) == 1  # only the problem that asks for it
+    assert "```mermaid" in _problem(key, 3)
+    block = blocks[0]
+    assert block.startswith("flowchart LR\n")
+    for line in block.splitlines()[1:]:
+        assert MERMAID_LINE.match(line), line
+    # the adjoint sweep: x1 is used twice, its adjoint is the sum of two terms
+    assert "x̄1 = -0.4161 + 3 = 2.5839" in block and "used 2×" in block
+    assert "∂w1/∂x1 = x2 = 3" in block and "x̄1 += w̄1 · 3 = 3" in block
+    # after the traces
+    assert _problem(key, 3).index("### Symbolic check") < _problem(key, 3).index(
+        "### Computational graph")
+
+
+def test_graph_in_the_latex_key(run):
+    tex = run("key", HOMEWORK, "--format", "latex").stdout
+    assert tex.count(r"\begin{tikzpicture}") == 1
+    assert r"\usepackage{graphicx,tikz}" in tex.split(r"\begin{document}")[0]
+    assert r"\providecommand{\adgraph}[2]" in tex.split(r"\begin{document}")[0]
+    assert r"\adgraph{\textbf{Computational graph.} Nodes: the values and the adjoints" in tex
+    assert r"\bar{x}_{1} = -0.4161 + 3 = 2.5839" in tex
+    fragment = run("key", HOMEWORK, "--format", "latex", "--fragment").stdout
+    assert fragment.splitlines()[0] == (
+        r"% needs \usepackage{amsmath,amssymb,array,booktabs,longtable,graphicx,tikz}")
+
+
+def test_no_graph_no_tikz(run):
+    tex = run("key", str(SAMPLES / "forward.toml"), "--format", "latex").stdout
+    assert "tikz" not in tex and "graphicx" not in tex
+
+
+def test_graph_in_the_worksheet_is_blank(run):
+    sheet = run("key", HOMEWORK, "--worksheet").stdout
+    (block,) = _mermaid_blocks(sheet)
+    for line in block.splitlines()[1:]:
+        assert MERMAID_LINE.match(line), line
+    for computed in ("2.5839", "0.9093", "-0.4161", "= x2", "cos(x1)", "+="):
+        assert computed not in block
+    # the structure, the data and the fan-out stay
+    for kept in ("x1 = 2</b>", "x2 = 3</b>", "w1 = x1 * x2", "x̄1 = ____ + ____ = ____",
+                 "∂w1/∂x1 = ____", "w̄3 = 1", "used 2×"):
+        assert kept in block
+    tex = run("key", HOMEWORK, "--worksheet", "--format", "latex").stdout
+    picture = tex.split(r"\begin{tikzpicture}")[1].split(r"\end{tikzpicture}")[0]
+    assert "2.5839" not in picture and r"\rule{2em}{0.4pt}" in picture
+    assert r"x_{1} = 2" in picture
+
+
+def test_graph_from_defaults_and_given(run, tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text('[defaults]\ngraph = true\nmode = "forward"\n'
+                    '[[problem]]\nformula = "x*y + sin(x)"\nat = "x=2,y=3"\nwrt = "x"\n'
+                    '[[problem]]\nformula = "x*y"\nat = "x=2,y=3"\ngraph = false\n'
+                    '[[problem]]\nformula = "x*y"\nat = "x=2,y=3"\nmode = "compare"\n'
+                    '[[problem]]\nformula = "x*y"\nat = "x=2,y=3"\ngiven = ["rules", "primal"]\n',
+                    encoding="utf-8")
+    key = run("key", str(path))
+    assert key.exit_code == 0, key.stderr
+    assert "```mermaid" in _problem(key.stdout, 1) and "```mermaid" not in _problem(key.stdout, 2)
+    assert "tangents of tangent sweep 1 (ẋ = 1)" in _problem(key.stdout, 1)
+    assert "ẇ1 += ẋ · 3 = 3" in _problem(key.stdout, 1)
+    compare = _problem(key.stdout, 3)
+    assert "Nodes: the values. Edges:" in compare and "ẋ" not in compare.split("```mermaid")[1]
+    sheet = run("key", str(path), "--worksheet").stdout
+    (fourth,) = _mermaid_blocks(_problem(sheet, 4))
+    assert "w1 = x * y = 6" in fourth  # given primal: the values stay
+    assert "∂w1/∂x = y = ____" in fourth  # given rules: the partials' formulas stay
+    assert "ẋ = 1" in fourth and "ẏ = 0" in fourth  # the seeds are data
+
+
+def test_graph_must_be_a_boolean(run, tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text('[[problem]]\nformula = "x"\nat = "x=1"\ngraph = "yes"\n', encoding="utf-8")
+    result = run("key", str(path))
+    assert result.exit_code == 2
+    assert "problem 1: 'graph' must be true or false" in result.stderr
+
+
+def test_graph_too_large_for_a_page_is_refused(run, tmp_path):
+    path = tmp_path / "p.toml"
+    formula = "a0 = x; " + "; ".join(f"a{k} = sin(a{k - 1}) + x" for k in range(1, 160))
+    path.write_text(f'[[problem]]\nformula = "{formula}"\nat = "x=1"\ngraph = true\n',
+                    encoding="utf-8")
+    result = run("key", str(path))
+    assert result.exit_code == 2
+    assert "problem 1: 'graph': the graph has" in result.stderr
+
+
 # --- the PDF ------------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
+def _have_tikz() -> bool:
+    if shutil.which("pdflatex") is None or shutil.which("kpsewhich") is None:
+        return False
+    found = subprocess.run(["kpsewhich", "tikz.sty"], capture_output=True, text=True,
+                           timeout=30, check=False)
+    return bool(found.stdout.strip())
+
+
+@pytest.mark.skipif(not _have_tikz(), reason="pdflatex with TikZ (pgf) is not installed")
 @pytest.mark.parametrize("worksheet", [False, True])
 def test_latex_key_compiles(run, tmp_path, worksheet):
     args = ["key", HOMEWORK, "--format", "latex"] + (["--worksheet"] if worksheet else [])
@@ -258,3 +373,28 @@ def test_latex_key_compiles(run, tmp_path, worksheet):
     log = (tmp_path / "key.log").read_text(errors="replace")
     assert "Overfull" not in log, re.findall(r"Overfull.*", log)
     assert (tmp_path / "key.pdf").stat().st_size > 10_000
+
+
+@pytest.mark.skipif(not _have_tikz(), reason="pdflatex with TikZ (pgf) is not installed")
+@pytest.mark.parametrize("worksheet", [False, True])
+def test_latex_key_with_wide_graphs_compiles(run, tmp_path, worksheet):
+    """Graphs wider than the page: scaled down (the lighthouse) or turned sideways on a
+    page of their own (Baydin's, which then prints near its natural size)."""
+    path = tmp_path / "p.toml"
+    path.write_text(
+        '[defaults]\ngraph = true\n'
+        f'[[problem]]\nformula = "@{SAMPLES / "lighthouse.txt"}"\n'
+        'at = "nu=2,gamma=1.5,omega=0.4,t=2.1"\nout = "y1,y2"\nmode = "reverse"\n'
+        '[[problem]]\nformula = "ln(x1) + x1*x2 - sin(x2)"\nat = "x1=2,x2=5"\nlabels = "h"\n'
+        'mode = "forward"\n'
+        '[[problem]]\nformula = "x*y"\nat = "x=1,y=2"\nmode = "compare"\n', encoding="utf-8")
+    args = ["key", str(path), "-o", str(tmp_path / "key.tex")]
+    result = run(*(args + (["--worksheet"] if worksheet else [])))
+    assert result.exit_code == 0, result.stderr
+    for _ in range(2):
+        proc = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
+                               "key.tex"], cwd=tmp_path, capture_output=True, text=True,
+                              timeout=300)
+        assert proc.returncode == 0, proc.stdout[-3000:]
+    log = (tmp_path / "key.log").read_text(errors="replace")
+    assert "Overfull" not in log, re.findall(r"Overfull.*", log)

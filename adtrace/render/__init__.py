@@ -25,7 +25,10 @@ RENDERERS: dict[str, str] = {
 #: ``render(comparison, *, color=False, width=80) -> str`` for an adtrace.compare.Comparison
 COMPARE_RENDERERS: dict[str, str] = {
     "table": "compare_table",
+    "markdown": "compare_markdown",
+    "latex": "compare_latex",
     "json": "compare_json",
+    "csv": "compare_csv",
 }
 
 
