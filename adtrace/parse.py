@@ -20,6 +20,7 @@ import re
 import tokenize
 import unicodedata
 import warnings
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .errors import BindingError, DomainError, LimitError, ParseError
@@ -100,17 +101,30 @@ class _Source:
 
 
 def _tokens(src: _Source) -> list[tokenize.TokenInfo]:
-    """Tokenize, then check every token against the allow-list (:func:`_check_tokens`)."""
+    """Tokenize and check every token against the allow-list (:func:`_check_tokens`) as it
+    comes, so that oversized input is refused at the first token past a limit."""
     toks: list[tokenize.TokenInfo] = []
     reader = io.StringIO(src.text).readline
-    try:
+
+    def kept() -> Iterator[tokenize.TokenInfo]:
         for tok in tokenize.generate_tokens(reader):
             if tok.type not in _SKIPPED:
                 toks.append(tok)
+                yield tok
+
+    try:
+        return _check_tokens(src, kept())
     except tokenize.TokenError:
         # the text ended inside a statement: report the first problem before the end
-        # (an unclosed parenthesis, usually), or else the end itself
+        # (an unclosed parenthesis, usually), or what made the tokenizer stop (since
+        # Python 3.12: an unclosed string, a stray backslash), or else the end itself
         _check_tokens(src, toks)
+        for lineno, text in enumerate(src.lines, start=1):
+            m = re.search(r"""['"]|\\(?!\n)""", text.split("#")[0])
+            if m:
+                what = "strings are not allowed" if m.group() in "'\"" else \
+                    "unexpected character '\\'"
+                raise src.error(what, lineno, m.start()) from None
         last = len(src.lines)
         raise src.error("unexpected end of formula", last,
                         len(src.lines[-1].rstrip("\n")) if src.lines else 0) from None
@@ -118,7 +132,6 @@ def _tokens(src: _Source) -> list[tokenize.TokenInfo]:
         where = (e.lineno or 1, (e.offset or 1) - 1)
         _check_tokens(src, [t for t in toks if t.start < where], final=False)
         raise src.error(_syntax_message(e.msg), *where) from None
-    return _check_tokens(src, toks)
 
 
 _SKIPPED = {tokenize.COMMENT, tokenize.NL, tokenize.ENCODING, tokenize.INDENT, tokenize.DEDENT}
@@ -141,7 +154,7 @@ def _ends_operand(tok: tokenize.TokenInfo | None) -> bool:
                                 _is_op(tok, {")"}))
 
 
-def _check_tokens(src: _Source, toks: list[tokenize.TokenInfo],
+def _check_tokens(src: _Source, tokens: Iterable[tokenize.TokenInfo],
                   final: bool = True) -> list[tokenize.TokenInfo]:
     """Check the tokens against the allow-list and the limits, left to right.
 
@@ -154,7 +167,9 @@ def _check_tokens(src: _Source, toks: list[tokenize.TokenInfo],
     statements = 0
     prev: tokenize.TokenInfo | None = None  # the previous token of this statement
     prev2: tokenize.TokenInfo | None = None
-    for tok in toks:
+    toks: list[tokenize.TokenInfo] = []
+    for tok in tokens:
+        toks.append(tok)
         line, col = tok.start
         kind, s = tok.type, tok.string
         if kind in (tokenize.NEWLINE, tokenize.ENDMARKER) or (kind == tokenize.OP and s == ";"):
@@ -190,6 +205,10 @@ def _check_tokens(src: _Source, toks: list[tokenize.TokenInfo],
         elif kind == tokenize.NUMBER:
             _check_number(src, tok, prev)
         elif kind == tokenize.OP:
+            if s == "!":  # an operator token since Python 3.12
+                raise src.error("factorials ('!') are not supported", line, col)
+            if s in ("$", "?", "`"):
+                raise src.error(f"unexpected character '{s}'", line, col)
             if s not in ALLOWED_OPS:
                 raise src.error(_not_allowed(s), line, col)
             if s in _BINARY_ONLY and not _ends_operand(prev):
@@ -306,6 +325,8 @@ def _check_number(src: _Source, tok: tokenize.TokenInfo,
     line, col = tok.start
     s = tok.string
     if prev is not None and prev.type == tokenize.NUMBER and prev.end == tok.start:
+        if re.fullmatch(r"0+", prev.string) and s[:1].isdigit():  # '007'
+            raise src.error("numbers cannot have leading zeros", *prev.start)
         raise src.error(f"'{prev.string}{s}' is not a number", *prev.start)
     if _ends_operand(prev):
         assert prev is not None
@@ -751,7 +772,9 @@ def _finish(b: _Builder, stmts: list[tuple[str | None, int | Const, int]], text:
         missing = [n for n in first_seen if n not in inputs]
         extra = [n for n in inputs if n not in b.inputs]
         if missing:
-            raise BindingError(f"--at: missing a value for {_names(missing)}")
+            also = f" ({_names(extra)} {'is' if len(extra) == 1 else 'are'} not in the " \
+                "formula)" if extra else ""
+            raise BindingError(f"--at: missing a value for {_names(missing)}{also}")
         if extra:
             raise BindingError(f"--at: {_names(extra)} {'is' if len(extra) == 1 else 'are'} not "
                                f"{'a variable' if len(extra) == 1 else 'variables'} of the "
