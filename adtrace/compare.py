@@ -108,8 +108,8 @@ class Comparison:
     * ``jacobian`` is the Jacobian as reverse mode assembled it (a
       :class:`~adtrace.jacobian.JacobianView`), ``max_difference`` the largest
       difference between the forward and the reverse Jacobian entries.
-    * ``forward_trace`` and ``reverse_trace`` are the full traces, for a renderer
-      that wants to show them.
+    * ``reverse_trace`` is the reverse-mode trace (its sweeps, values and labels),
+      for a renderer that wants to show it.
     """
 
     source: str
@@ -123,7 +123,6 @@ class Comparison:
     jacobian: JacobianView
     max_difference: float
     warnings: list[str] = field(default_factory=list)
-    forward_trace: Trace | None = field(default=None, repr=False, compare=False)
     reverse_trace: Trace | None = field(default=None, repr=False, compare=False)
 
     def as_dict(self) -> dict[str, object]:
@@ -162,9 +161,10 @@ def compare(formula: str, at: At, *, out: str | list[str] | None = None) -> Comp
 
     check_trace_size(program, program.n_inputs, "forward", fewer="")
     check_trace_size(program, len(program.outputs), "reverse", fewer="--out")
-    fwd = [forward_sweep(program, lab, partials, {name: 1.0}) for name in program.inputs]
+    # forward: only each column is kept (a large program's sweeps need not stay in memory)
+    columns = {name: forward_sweep(program, lab, partials, {name: 1.0}).result
+               for name in program.inputs}
     rev = [reverse_sweep(program, lab, partials, {name: 1.0}) for name in program.output_names()]
-    forward_trace = Trace(program, lab, "forward", point, values, fwd, warnings)
     reverse_trace = Trace(program, lab, "reverse", point, values, rev, warnings)
 
     rows = len(program.eqns)
@@ -178,16 +178,16 @@ def compare(formula: str, at: At, *, out: str | list[str] | None = None) -> Comp
         program.n_nodes)
     cheaper = _cheaper(forward, reverse)
 
-    fj, rj = forward_trace.derivatives, reverse_trace.derivatives
-    diff = max((abs(fj[o][i] - rj[o][i]) for o in fj for i in fj[o]), default=0.0)
+    rj = reverse_trace.derivatives
+    diff = max((abs(column[o] - rj[o][i]) for i, column in columns.items() for o in column),
+               default=0.0)
     return Comparison(
         source=program.source,
         inputs=[(name, values[i]) for i, name in enumerate(program.inputs)],
         outputs=[(name, values[node]) for name, node in program.outputs],
         primal_rows=rows, forward=forward, reverse=reverse, cheaper=cheaper,
         why=_why(forward, reverse, cheaper), jacobian=jacobian_view(reverse_trace),
-        max_difference=diff, warnings=warnings,
-        forward_trace=forward_trace, reverse_trace=reverse_trace)
+        max_difference=diff, warnings=warnings, reverse_trace=reverse_trace)
 
 
 def live_values(program: Program) -> int:

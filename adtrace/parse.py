@@ -363,6 +363,9 @@ def _convert(src: _Source, toks: list[tokenize.TokenInfo]) -> str:
     for tok, (_, new) in zip(toks, converted):
         if new != tok.string:
             changed[tok.start] = (len(tok.string), new)
+    if not changed:  # the common case: no column moves (orig_col reads no map as identity)
+        src.colmaps = []
+        return "".join(src.lines)
     out_lines: list[str] = []
     src.colmaps = []
     for lineno, line in enumerate(src.lines, start=1):
@@ -512,17 +515,18 @@ class _Builder:
         """Post-order walk of one statement's expression, with an explicit stack."""
         results: dict[int, int | Const] = {}
         pre_of: dict[int, int] = {}
-        stack: list[tuple[ast.AST, bool]] = [(root, False)]
+        # (node, its children once visited): each node is checked by children() once
+        stack: list[tuple[ast.AST, list[ast.AST] | None]] = [(root, None)]
         while stack:
-            node, done = stack.pop()
-            if not done:
+            node, kids = stack.pop()
+            if kids is None:
                 pre_of[id(node)] = self.counter
                 self.counter += 1
                 children = self.children(node)
-                stack.append((node, True))
-                stack.extend((c, False) for c in reversed(children))
+                stack.append((node, children))
+                stack.extend((c, None) for c in reversed(children))
                 continue
-            results[id(node)] = self.build(node, [results.pop(id(c)) for c in self.children(node)],
+            results[id(node)] = self.build(node, [results.pop(id(c)) for c in kids],
                                            stmt, pre_of[id(node)])
         return results[id(root)]
 

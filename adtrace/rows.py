@@ -120,21 +120,27 @@ def tangent_display(p: Program, node: int, values: list[float]) -> D:
     return total
 
 
+def tangent_row(t: Trace, sweep: Sweep, step: Step) -> Row:
+    """One tangent row: ``ẇ1 = ẋ1·x2 + x1·ẋ2 = 1·3 + 2·0 = 3``."""
+    vals, dots = t.values, sweep.values
+
+    def leaf(lf: Leaf) -> float:
+        return dots[lf.node] if lf.role == "dot" else vals[lf.node]  # type: ignore[return-value]
+
+    rhs = tangent_display(t.program, step.node, vals)
+    subst = substitute(rhs, leaf, calls=True)
+    return Row("tangent", Leaf(step.node, "dot"), rhs, subst, step.value, step.node)
+
+
 def tangent_rows(t: Trace, sweep: Sweep) -> list[Row]:
-    p, lab, vals = t.program, t.labels, t.values
+    p, lab = t.program, t.labels
     dots = sweep.values
     rows: list[Row] = []
     for i, name in enumerate(p.inputs):
         rhs = None if lab.text[i] == name else name_atom(name, "dot")
         rows.append(Row("seed", Leaf(i, "dot"), rhs, None, sweep.seed[name], i))
 
-    def leaf(lf: Leaf) -> float:
-        return dots[lf.node] if lf.role == "dot" else vals[lf.node]  # type: ignore[return-value]
-
-    for step in sweep.steps:
-        rhs = tangent_display(p, step.node, vals)
-        subst = substitute(rhs, leaf, calls=True)
-        rows.append(Row("tangent", Leaf(step.node, "dot"), rhs, subst, step.value, step.node))
+    rows += [tangent_row(t, sweep, step) for step in sweep.steps]
     rows += output_rows(t, "dot", dots)
     if t.exact is not None:
         t.exact.attach_sweep(sweep, rows)
@@ -161,8 +167,26 @@ def adjoint_display(p: Program, step: Step) -> D:
     return term
 
 
+def adjoint_row(t: Trace, sweep: Sweep, step: Step) -> Row:
+    """One adjoint contribution: ``x̄1 = x̄1 + w̄1·x2 = ...``."""
+    vals = t.values
+
+    def leaf(lf: Leaf) -> float:
+        if lf.role == "bar":
+            if lf.node == step.node:
+                return step.previous  # type: ignore[return-value]
+            return sweep.values[lf.node]  # type: ignore[return-value]
+        return vals[lf.node]
+
+    rhs = adjoint_display(t.program, step)
+    subst = substitute(rhs, leaf, calls=True)
+    flow = t.program.eqn(step.source).rule.flow  # type: ignore[arg-type]
+    return Row("adjoint", Leaf(step.node, "bar"), rhs, subst, step.value, step.node,
+               flow, step.accumulates)
+
+
 def adjoint_rows(t: Trace, sweep: Sweep) -> list[Row]:
-    p, lab, vals = t.program, t.labels, t.values
+    p, lab = t.program, t.labels
     rows: list[Row] = []
     for name, node in p.outputs:
         w = sweep.seed.get(name, 0.0)
@@ -170,20 +194,7 @@ def adjoint_rows(t: Trace, sweep: Sweep) -> list[Row]:
             continue
         rhs = None if lab.text[node] == name else name_atom(name, "bar")
         rows.append(Row("seed", Leaf(node, "bar"), rhs, None, w, node))
-    for step in sweep.steps:
-        rhs = adjoint_display(p, step)
-
-        def leaf(lf: Leaf, step: Step = step) -> float:
-            if lf.role == "bar":
-                if lf.node == step.node:
-                    return step.previous  # type: ignore[return-value]
-                return sweep.values[lf.node]  # type: ignore[return-value]
-            return vals[lf.node]
-
-        subst = substitute(rhs, leaf, calls=True)
-        flow = p.eqn(step.source).rule.flow  # type: ignore[arg-type]
-        rows.append(Row("adjoint", Leaf(step.node, "bar"), rhs, subst, step.value, step.node,
-                        flow, step.accumulates))
+    rows += [adjoint_row(t, sweep, step) for step in sweep.steps]
     for i, name in enumerate(p.inputs):
         if lab.text[i] != name:
             v = sweep.values[i]

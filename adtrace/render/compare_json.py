@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..compare import Comparison
+from .jsontext import dumps
 
 
 def render(c: Comparison, **_: Any) -> str:
-    return json.dumps(c.as_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return dumps(c.as_dict()) + "\n"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
 from ..rows import RowPrinter, adjoint_rows, tangent_rows
-from ..tracing import Trace, primal_display
+from ..shapes import ShapePrinter
+from ..tracing import Sweep, Trace
+from .jsontext import dumps
 
 SCHEMA = 1
 
@@ -21,14 +22,28 @@ def _exact(value: Any) -> str | None:
     return None if value is None else value.text  # type: ignore[no-any-return]
 
 
+def _fast_steps(t: Trace, sweep: Sweep, shapes: ShapePrinter) -> list[dict[str, Any]]:
+    """A sweep's steps as the rows print them (see the loop over rows in :func:`to_dict`)."""
+    ids, eqns, n = t.labels.ids, t.program.eqns, t.program.n_inputs
+    steps = []
+    for step, (text, latex) in zip(sweep.steps, shapes.sweep_lines(sweep)):
+        item: dict[str, Any] = {"id": ids[step.node], "value": step.value, "text": text,
+                                "latex": latex}
+        if sweep.mode == "reverse":
+            item["accumulate"] = step.accumulates
+            flow = eqns[step.source - n].rule.flow  # type: ignore[operator]
+            if flow:
+                item["flow"] = flow
+        steps.append(item)
+    return steps
+
+
 def to_dict(t: Trace, formula: str | None = None) -> dict[str, Any]:
     p, lab = t.program, t.labels
     text = RowPrinter(lab, digits=t.digits)
     latex = RowPrinter(lab, digits=t.digits, latex=True)
-    from ..expr import LatexPrinter, TextPrinter
-
-    tp = TextPrinter(lab.leaf_text, times=" * ")
-    lp = LatexPrinter(lab.leaf_latex)
+    # every rule printed once per shape (adtrace.shapes): the rows' own text, much faster
+    shapes = ShapePrinter(t, ("text", "latex"))
     inputs = [{"id": lab.ids[i], "name": name, "value": t.values[i]}
               for i, name in enumerate(p.inputs)]
     outputs = [{"id": lab.ids[node], "name": name, "value": t.values[node]}
@@ -40,15 +55,15 @@ def to_dict(t: Trace, formula: str | None = None) -> dict[str, Any]:
     nodes = []
     for k, eqn in enumerate(p.eqns):
         node = p.n_inputs + k
-        d = primal_display(p, node)
+        rule_text, rule_latex = shapes.primal_rule(node)
         entry: dict[str, Any] = {
             "id": lab.ids[node],
             "op": eqn.op,
             "args": [lab.ids[a] if isinstance(a, int) else a.text for a in eqn.args],
             "value": t.values[node],
             **({"exact": _exact(ex.primal[node])} if ex is not None else {}),
-            "text": f"{lab.text[node]} = {tp.doprint(d)}",
-            "latex": f"{lab.latex[node]} = {lp.doprint(d)}",
+            "text": f"{lab.text[node]} = {rule_text}",
+            "latex": f"{lab.latex[node]} = {rule_latex}",
         }
         name = lab.name(node)
         if name != lab.ids[node]:
@@ -56,8 +71,12 @@ def to_dict(t: Trace, formula: str | None = None) -> dict[str, Any]:
         nodes.append(entry)
     sweeps = []
     for sweep in t.sweeps:
-        rows = tangent_rows(t, sweep) if sweep.mode == "forward" else adjoint_rows(t, sweep)
         steps = []
+        if ex is None:
+            steps = _fast_steps(t, sweep, shapes)
+            rows = []
+        else:  # --exact: the rows carry the exact values
+            rows = tangent_rows(t, sweep) if sweep.mode == "forward" else adjoint_rows(t, sweep)
         for row in rows:
             if row.kind not in ("tangent", "adjoint"):
                 continue
@@ -122,4 +141,4 @@ def to_dict(t: Trace, formula: str | None = None) -> dict[str, Any]:
 
 
 def render(t: Trace, **_: Any) -> str:
-    return json.dumps(to_dict(t), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return dumps(to_dict(t)) + "\n"  # json.dumps(..., indent=2), faster on large traces
