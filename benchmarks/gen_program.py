@@ -6,8 +6,9 @@
 
 Every statement reads the previous one and one earlier value (an input or an
 intermediate chosen at random), so the program has one output, many reused
-intermediates, and every value stays in [-1, 1] (sines, cosines, tanh and
-products of such values): no domain errors at the point printed by ``--at``.  The program
+intermediates, and every statement's value stays in [-1, 1] (sines, cosines,
+tanh and products of such values): no domain errors and no overflow at the point
+printed by ``--at``.  The program
 has exactly the number of operations asked for (after sharing repeated
 subexpressions).  The output is deterministic for a given ``--seed``.
 """

@@ -95,9 +95,11 @@ def render(c: Comparison, *, color: bool = False, width: int = 80, **_: Any) -> 
     section(f"Jacobian ∂{_group(c.outputs)}/∂{_group(c.inputs)}")
     for line in jacobian_lines(c.jacobian, fmt_number, width, parts=False):
         plain(line)
+    size = max([1.0] + [abs(v) for row in c.jacobian.entries for v in row if v is not None])
+    agree = "agree" if c.max_difference == 0 else "agree to rounding" \
+        if c.max_difference <= 1e-9 * size else f"differ by up to {fmt_number(c.max_difference)}"
     plain("forward mode fills one column per tangent sweep, reverse mode one row per adjoint "
-          "sweep; the two agree" + ("" if c.max_difference == 0 else
-                                    f" to {fmt_number(c.max_difference)}"))
+          f"sweep; the two {agree}")
 
     section("How these are counted")
     for key, text in DEFINITIONS.items():
