@@ -54,7 +54,18 @@ Holes = tuple[tuple[int, int, Any], ...]  # (0, slot, names) or (1, number, None
 
 
 def _is_tall(latex: str) -> bool:
-    return any(mark in latex for mark in (r"\frac", r"\sqrt", "^{", r"\left"))
+    """What makes ``expr._parens`` grow its parentheses: a fraction, root, power or \\left."""
+    return "^{" in latex or ("\\" in latex and any(
+        mark in latex for mark in (r"\frac", r"\sqrt", r"\left")))
+
+
+def _latex_of_text(text: str) -> str:
+    """``latex_number`` from ``fmt_number``'s text (``1.5e-07`` -> ``1.5 \\times 10^{-7}``),
+    without formatting the number twice; checked against latex_number in _Style."""
+    if "e" in text and text not in ("inf", "-inf", "nan"):
+        mant, _, exp = text.partition("e")
+        return rf"{mant} \times 10^{{{int(exp)}}}"
+    return text
 
 
 class _SlotLeaf(Leaf):
@@ -138,6 +149,7 @@ class _Style:
         else:
             raise ValueError(f"unknown style {style!r}")
         self.rows = RowPrinter(lab, digits=t.digits, latex=self.latex)  # the ordinary way
+        self.text: _Style | None = None  # LaTeX: the text style, whose numbers it reuses
         self.digits = t.digits
         self.n_nodes = t.program.n_nodes
         self.numbers: dict[float, str] = {}
@@ -154,7 +166,8 @@ class _Style:
     def number(self, x: float) -> str:
         s = self.numbers.get(x)
         if s is None:
-            s = self.numbers[x] = self.fmt(x, self.digits)
+            s = self.numbers[x] = self.fmt(x, self.digits) if self.text is None else \
+                _latex_of_text(self.text.number(x))
         return s
 
     def compile(self, text: str) -> tuple[str, Holes]:
@@ -256,6 +269,12 @@ class ShapePrinter:
         self.t = t
         self.p = t.program
         self.styles = [_Style(t, style) for style in styles]
+        text = next((st for st in self.styles if not st.latex), None)
+        latex = next((st for st in self.styles if st.latex), None)
+        samples = (0.5, -3.0, 1.5e-7, -2.5e20, 12345.678, 1e-4, 9.99995e14)
+        if text is not None and latex is not None and all(
+                _latex_of_text(text.fmt(x, t.digits)) == latex.fmt(x, t.digits) for x in samples):
+            latex.text = text  # LaTeX numbers from the text ones
         self._shapes: dict[tuple, _Shape] = {}
         # per equation: what decides its shape (op, alias, repeated arguments, constants)
         self._slots: list[tuple[int, ...]] = []

@@ -9,7 +9,8 @@ in reverse mode with ``--format json --no-check``:
 * ``command``: the whole ``adtrace reverse @FILE --at ... --format json --no-check``
   run as a separate process, wall-clock seconds (start-up included), best of
   ``--repeat`` runs;
-* then, in this process, CPU seconds of each stage: ``parse`` (text to Program),
+* then, in this process, CPU seconds of each stage, with the cyclic garbage collector
+  off as in the command: ``parse`` (text to Program),
   ``sweeps`` (primal values, local partials, the adjoint sweep), ``rows`` (the JSON
   document: every row's text and LaTeX) and ``json`` (writing it out).
 
@@ -20,6 +21,7 @@ linear growth.  No figure here is asserted by the tests.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import subprocess
 import sys
@@ -42,6 +44,8 @@ def stages(path: str, at: str) -> dict[str, float]:
     from adtrace.tracing import Trace, evaluate_primal, partial_values
 
     out: dict[str, float] = {}
+    gc.collect()
+    gc.disable()  # as the command does (adtrace.cli.main)
     c = time.process_time()
     program, labels, pt = load("@" + path, at)
     out["parse"] = time.process_time() - c
@@ -60,6 +64,7 @@ def stages(path: str, at: str) -> dict[str, float]:
     dumps(doc)
     out["json"] = time.process_time() - c
     out["steps"] = sum(len(s.steps) for s in sweeps)
+    gc.enable()
     return out
 
 

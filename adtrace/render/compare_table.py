@@ -96,8 +96,10 @@ def render(c: Comparison, *, color: bool = False, width: int = 80, **_: Any) -> 
     for line in jacobian_lines(c.jacobian, fmt_number, width, parts=False):
         plain(line)
     size = max([1.0] + [abs(v) for row in c.jacobian.entries for v in row if v is not None])
-    agree = "agree" if c.max_difference == 0 else "agree to rounding" \
-        if c.max_difference <= 1e-9 * size else f"differ by up to {fmt_number(c.max_difference)}"
+    diff = fmt_number(c.max_difference)
+    agree = "agree" if c.max_difference == 0 else \
+        f"agree to rounding (largest difference {diff})" \
+        if c.max_difference <= 1e-9 * size else f"differ by up to {diff}"
     plain("forward mode fills one column per tangent sweep, reverse mode one row per adjoint "
           f"sweep; the two {agree}")
 

@@ -8,7 +8,8 @@ from typing import Any
 from ..rows import RowPrinter, adjoint_rows, tangent_rows
 from ..shapes import ShapePrinter
 from ..tracing import Sweep, Trace
-from .jsontext import dumps
+from . import json_rows
+from .jsontext import Fragment, dumps
 
 SCHEMA = 1
 
@@ -38,7 +39,9 @@ def _fast_steps(t: Trace, sweep: Sweep, shapes: ShapePrinter) -> list[dict[str, 
     return steps
 
 
-def to_dict(t: Trace, formula: str | None = None) -> dict[str, Any]:
+def to_dict(t: Trace, formula: str | None = None, *, stream: bool = False) -> dict[str, Any]:
+    """The JSON document; with ``stream``, its nodes and steps arrays come as ready JSON
+    text (:mod:`.json_rows`, for :func:`render`) rather than as lists of dicts."""
     p, lab = t.program, t.labels
     text = RowPrinter(lab, digits=t.digits)
     latex = RowPrinter(lab, digits=t.digits, latex=True)
@@ -52,8 +55,9 @@ def to_dict(t: Trace, formula: str | None = None) -> dict[str, Any]:
     if ex is not None:
         for item, node in zip(inputs + outputs, [*range(p.n_inputs), *(n for _, n in p.outputs)]):
             item["exact"] = _exact(ex.primal[node])
-    nodes = []
-    for k, eqn in enumerate(p.eqns):
+    stream = stream and ex is None  # --exact values come with the rows
+    nodes: list[dict[str, Any]] | Fragment = json_rows.nodes(t, shapes) if stream else []
+    for k, eqn in enumerate([] if stream else p.eqns):
         node = p.n_inputs + k
         rule_text, rule_latex = shapes.primal_rule(node)
         entry: dict[str, Any] = {
@@ -68,12 +72,13 @@ def to_dict(t: Trace, formula: str | None = None) -> dict[str, Any]:
         name = lab.name(node)
         if name != lab.ids[node]:
             entry["name"] = name
-        nodes.append(entry)
+        nodes.append(entry)  # type: ignore[union-attr]
     sweeps = []
     for sweep in t.sweeps:
         steps = []
         if ex is None:
-            steps = _fast_steps(t, sweep, shapes)
+            steps = json_rows.steps(t, sweep, shapes) if stream else \
+                _fast_steps(t, sweep, shapes)
             rows = []
         else:  # --exact: the rows carry the exact values
             rows = tangent_rows(t, sweep) if sweep.mode == "forward" else adjoint_rows(t, sweep)
@@ -141,4 +146,4 @@ def to_dict(t: Trace, formula: str | None = None) -> dict[str, Any]:
 
 
 def render(t: Trace, **_: Any) -> str:
-    return dumps(to_dict(t)) + "\n"  # json.dumps(..., indent=2), faster on large traces
+    return dumps(to_dict(t, stream=True)) + "\n"  # json.dumps(..., indent=2), but faster

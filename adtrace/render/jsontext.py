@@ -60,6 +60,8 @@ def dumps(obj: Any) -> str:
                 enc(x) if x.__class__ is str else
                 _float_repr(x) if x.__class__ is float and x - x == 0.0 else
                 value(x, inner) for x in v]) + "\n" + indent + "]"
+        if tp is Fragment:
+            return v.write(indent)  # type: ignore[no-any-return]
         if v is None:
             return "null"
         if v is True:
@@ -75,3 +77,13 @@ def dumps(obj: Any) -> str:
         raise TypeError(f"Object of type {tp.__name__} is not JSON serializable")
 
     return value(obj, "")
+
+
+class Fragment:
+    """JSON text made elsewhere: :func:`dumps` writes ``write(indent)`` where the value
+    goes, ``indent`` being the indentation of the line the value starts on."""
+
+    __slots__ = ("write",)
+
+    def __init__(self, write: Any) -> None:
+        self.write = write
