@@ -57,17 +57,25 @@ def name_atom(name: str, role: str = "val") -> Atom:
 # --- primal -----------------------------------------------------------------------------------
 
 
-def primal_rows(t: Trace) -> list[Row]:
+def input_rows(t: Trace) -> list[Row]:
+    """``x1 = 2``, or ``v-1 = x1 = 2`` when the label is not the name."""
     p, lab, vals = t.program, t.labels, t.values
-    rows: list[Row] = []
-    for i, name in enumerate(p.inputs):
-        rhs = None if lab.text[i] == name else name_atom(name)
-        rows.append(Row("input", Leaf(i), rhs, None, vals[i], i))
-    for k in range(len(p.eqns)):
-        node = p.n_inputs + k
-        rhs = primal_display(p, node)
-        subst = substitute(rhs, lambda leaf: vals[leaf.node], calls=False)
-        rows.append(Row("primal", Leaf(node), rhs, subst, vals[node], node))
+    return [Row("input", Leaf(i), None if lab.text[i] == name else name_atom(name), None,
+                vals[i], i) for i, name in enumerate(p.inputs)]
+
+
+def primal_row(t: Trace, node: int) -> Row:
+    """One primal row: ``w1 = x1 * x2 = 2 * 3 = 6``."""
+    vals = t.values
+    rhs = primal_display(t.program, node)
+    subst = substitute(rhs, lambda leaf: vals[leaf.node], calls=False)
+    return Row("primal", Leaf(node), rhs, subst, vals[node], node)
+
+
+def primal_rows(t: Trace) -> list[Row]:
+    p, vals = t.program, t.values
+    rows = input_rows(t)
+    rows += [primal_row(t, p.n_inputs + k) for k in range(len(p.eqns))]
     rows += output_rows(t, "val", vals)
     if t.exact is not None:
         t.exact.attach_primal(rows)

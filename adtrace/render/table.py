@@ -10,11 +10,24 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from ..jacobian import JacobianView, jacobian_view
-from ..rows import Row, RowPrinter, point_text, primal_rows, sweep_rows, sweep_title
-from ..tracing import Trace
+from ..rows import (
+    Row,
+    RowPrinter,
+    adjoint_row,
+    input_rows,
+    output_rows,
+    point_text,
+    primal_row,
+    primal_rows,
+    sweep_rows,
+    sweep_title,
+    tangent_row,
+)
+from ..tracing import Sweep, Trace
 from .common import check_mark, one_line, result_name
 
 #: a trace longer than this shows its first and last rows and says how many it elides
@@ -28,7 +41,49 @@ ELIDED = "⋮"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def _grid(rows: list[Row], printer: RowPrinter, *, color: bool, flows: bool = False) -> Any:
+def _section(t: Trace, sweep: Sweep | None = None) -> tuple[list[Row | None], int]:
+    """The rows one section shows, and how many it has.
+
+    Up to MAX_ROWS rows, all of them; beyond, the first HEAD_ROWS and the last
+    TAIL_ROWS with None in between, and only those rows are built (a 20,000-row
+    sweep builds 160).  Rows with ``--exact`` values are all built, as they come.
+    """
+    if sweep is None:
+        rows = [input_rows(t), list(range(t.program.n_inputs, t.program.n_nodes)),
+                output_rows(t, "val", t.values)]
+
+        def make(node: Any) -> Row:
+            return primal_row(t, node)
+    else:
+        edges = sweep_rows(t, replace(sweep, steps=[]))  # seeds, then outputs or results
+        seeds = [row for row in edges if row.kind == "seed"]
+        rows = [seeds, list(sweep.steps), edges[len(seeds):]]
+        one = tangent_row if sweep.mode == "forward" else adjoint_row
+
+        def make(step: Any) -> Row:
+            return one(t, sweep, step)
+
+    total = sum(len(part) for part in rows)
+    if total <= MAX_ROWS or t.exact is not None:
+        full = primal_rows(t) if sweep is None else sweep_rows(t, sweep)
+        if len(full) <= MAX_ROWS:
+            return list(full), len(full)
+        return full[:HEAD_ROWS] + [None] + full[-TAIL_ROWS:], len(full)
+    prefix, middle, suffix = rows
+
+    def row(i: int) -> Row:
+        if i < len(prefix):
+            return prefix[i]
+        if i - len(prefix) < len(middle):
+            return make(middle[i - len(prefix)])
+        return suffix[i - len(prefix) - len(middle)]
+
+    return ([row(i) for i in range(HEAD_ROWS)] + [None]
+            + [row(i) for i in range(total - TAIL_ROWS, total)]), total
+
+
+def _grid(shown: list[Row | None], printer: RowPrinter, *, color: bool,
+          flows: bool = False) -> Any:
     from rich.table import Table
 
     table = Table.grid(padding=(0, 1), pad_edge=False)
@@ -36,14 +91,11 @@ def _grid(rows: list[Row], printer: RowPrinter, *, color: bool, flows: bool = Fa
     for _ in range(3):
         table.add_column(no_wrap=True)  # =
         table.add_column(overflow="fold")  # rule / numbers / value
-    exact = any(row.exact is not None for row in rows)  # --exact
+    exact = any(row is not None and row.exact is not None for row in shown)  # --exact
     if exact:
         table.add_column(overflow="fold")
     if flows:
         table.add_column(style="dim" if color else None, overflow="fold")
-    shown: list[Row | None] = list(rows)
-    if len(rows) > MAX_ROWS:
-        shown = rows[:HEAD_ROWS] + [None] + rows[-TAIL_ROWS:]
     for row in shown:
         if row is None:  # a placeholder line, replaced by the message in _print_grid
             table.add_row(ELIDED)
@@ -58,20 +110,21 @@ def _grid(rows: list[Row], printer: RowPrinter, *, color: bool, flows: bool = Fa
     return table
 
 
-def _print_grid(console: Any, rows: list[Row], printer: RowPrinter, *, color: bool,
-                flows: bool = False) -> None:
-    """Print the rows aligned; past MAX_ROWS, one line says how many are left out.
+def _print_grid(console: Any, section: tuple[list[Row | None], int], printer: RowPrinter,
+                *, color: bool, flows: bool = False) -> None:
+    """Print a section's rows aligned; past MAX_ROWS, one line says how many are left out.
 
     The message is not a row of the grid (it would widen the first column): the
     grid is drawn with a one-character placeholder row, which is then replaced.
     """
-    grid = _grid(rows, printer, color=color, flows=flows)
-    if len(rows) <= MAX_ROWS:
+    shown, total = section
+    grid = _grid(shown, printer, color=color, flows=flows)
+    if total <= MAX_ROWS:
         console.print(grid)
         return
-    elided = len(rows) - HEAD_ROWS - TAIL_ROWS
-    message = (f"… {elided:,} rows elided (rows {HEAD_ROWS + 1:,}–{len(rows) - TAIL_ROWS:,} "
-               f"of {len(rows):,}; --format json lists every row) …")
+    elided = total - HEAD_ROWS - TAIL_ROWS
+    message = (f"… {elided:,} rows elided (rows {HEAD_ROWS + 1:,}–{total - TAIL_ROWS:,} "
+               f"of {total:,}; --format json lists every row) …")
     with console.capture() as captured:
         console.print(grid)
     out = []
@@ -99,10 +152,10 @@ def render(t: Trace, *, color: bool = False, width: int = 80, **_: Any) -> str:
                        style="bold" if color else ""), overflow="fold")
     console.print(f"at {point_text(t)}", overflow="fold", markup=False)
     section("Primal trace")
-    _print_grid(console, primal_rows(t), printer, color=color)
+    _print_grid(console, _section(t), printer, color=color)
     for k, sweep in enumerate(t.sweeps, start=1):
         section(sweep_title(t, sweep, k))
-        _print_grid(console, sweep_rows(t, sweep), printer, color=color,
+        _print_grid(console, _section(t, sweep), printer, color=color,
                     flows=sweep.mode == "reverse")
     view = jacobian_view(t)
     if view.products:
