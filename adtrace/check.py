@@ -36,7 +36,9 @@ def time_budget(seconds: float) -> Iterator[None]:
         raise _OutOfTime
 
     previous = signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # fire again every quarter second: code that swallows one interruption (or is inside
+    # a long C call when it lands) still stops soon after the budget
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.25)
     try:
         yield
     finally:
