@@ -10,12 +10,14 @@ in reverse mode with ``--format json --no-check``:
   run as a separate process, wall-clock seconds (start-up included), best of
   ``--repeat`` runs;
 * then, in this process, CPU seconds of each stage, with the cyclic garbage collector
-  off as in the command: ``parse`` (text to Program),
-  ``sweeps`` (primal values, local partials, the adjoint sweep), ``rows`` (the JSON
-  document: every row's text and LaTeX) and ``json`` (writing it out).
+  off as in the command: ``parse`` (text to Program), ``sweeps`` (primal values,
+  local partials, the adjoint sweep) and ``render`` (the JSON text: every row's text
+  and LaTeX, and the document around them).
 
 The last column is microseconds per operation of the whole command: flat means
-linear growth.  No figure here is asserted by the tests.
+linear growth.  The first line gives the CPU seconds of a plain Python loop of 10^7
+additions, to compare machines (and a shared machine with itself at another time).
+No figure here is asserted by the tests.
 """
 
 from __future__ import annotations
@@ -38,8 +40,7 @@ SIZES = (2_500, 5_000, 10_000, 20_000)
 def stages(path: str, at: str) -> dict[str, float]:
     """CPU seconds of each stage, in this process."""
     from adtrace.api import load
-    from adtrace.render.json import to_dict
-    from adtrace.render.jsontext import dumps
+    from adtrace.render.json import render
     from adtrace.reverse import reverse_sweep
     from adtrace.tracing import Trace, evaluate_primal, partial_values
 
@@ -58,11 +59,8 @@ def stages(path: str, at: str) -> dict[str, float]:
     t = Trace(program, labels, "reverse", pt, values, sweeps)
     out["sweeps"] = time.process_time() - c
     c = time.process_time()
-    doc = to_dict(t)
-    out["rows"] = time.process_time() - c
-    c = time.process_time()
-    dumps(doc)
-    out["json"] = time.process_time() - c
+    render(t)
+    out["render"] = time.process_time() - c
     out["steps"] = sum(len(s.steps) for s in sweeps)
     gc.enable()
     return out
@@ -76,6 +74,15 @@ def command(path: str, at: str) -> tuple[float, int]:
     return time.perf_counter() - start, len(result.stdout)
 
 
+def calibration() -> float:
+    """CPU seconds of a Python loop of 10**7 additions: the speed of this machine now."""
+    start = time.process_time()
+    total = 0
+    for i in range(10**7):
+        total += i
+    return time.process_time() - start
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description="adtrace reverse --format json on large programs")
     ap.add_argument("sizes", type=int, nargs="*", default=list(SIZES))
@@ -83,9 +90,9 @@ def main() -> None:
     args = ap.parse_args()
     at = point()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs; "
-          f"load average {os.getloadavg()[0]:.2f}")
-    print(f"{'ops':>7} {'steps':>7} {'command s':>10} {'parse':>6} {'sweeps':>6} {'rows':>6} "
-          f"{'json':>6} {'MB':>6} {'µs/op':>6}")
+          f"load average {os.getloadavg()[0]:.2f}; loop of 10^7 additions {calibration():.2f} s")
+    print(f"{'ops':>7} {'steps':>7} {'command s':>10} {'parse':>6} {'sweeps':>6} "
+          f"{'render':>6} {'MB':>6} {'µs/op':>6}")
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
             path = os.path.join(tmp, f"p{size}.txt")
@@ -95,7 +102,7 @@ def main() -> None:
             cpu = [stages(path, at) for _ in range(args.repeat)]
             best = {k: min(c[k] for c in cpu) for k in cpu[0]}
             print(f"{size:>7,} {int(best['steps']):>7,} {wall:>10.2f} {best['parse']:>6.2f} "
-                  f"{best['sweeps']:>6.2f} {best['rows']:>6.2f} {best['json']:>6.2f} "
+                  f"{best['sweeps']:>6.2f} {best['render']:>6.2f} "
                   f"{runs[0][1] / 1e6:>6.1f} {wall / size * 1e6:>6.0f}")
 
 

@@ -9,4 +9,4 @@ from .jsontext import dumps
 
 
 def render(c: Comparison, **_: Any) -> str:
-    return dumps(c.as_dict()) + "\n"
+    return dumps(c.as_dict(), end="\n")

@@ -146,4 +146,4 @@ def to_dict(t: Trace, formula: str | None = None, *, stream: bool = False) -> di
 
 
 def render(t: Trace, **_: Any) -> str:
-    return dumps(to_dict(t, stream=True)) + "\n"  # json.dumps(..., indent=2), but faster
+    return dumps(to_dict(t, stream=True), end="\n")  # json.dumps(..., indent=2), but faster

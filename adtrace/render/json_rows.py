@@ -33,7 +33,8 @@ def _items(items: list[str], indent: str) -> str:
     if not items:
         return "[]"
     inner = indent + "  "
-    return "[\n" + inner + (",\n" + inner).join(items) + "\n" + indent + "]"
+    # one join: a chain of '+' would copy the (megabytes long) body at every step
+    return "".join(("[\n", inner, (",\n" + inner).join(items), "\n", indent, "]"))
 
 
 def nodes(t: Trace, shapes: ShapePrinter) -> Fragment:

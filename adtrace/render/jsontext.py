@@ -21,8 +21,11 @@ def _bad_float(x: float) -> str:
     raise ValueError(f"Out of range float values are not JSON compliant: {x!r}")
 
 
-def dumps(obj: Any) -> str:
-    """``json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False)``, faster."""
+def dumps(obj: Any, end: str = "") -> str:
+    """``json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False) + end``, faster.
+
+    (``end`` is written with the document rather than added to it afterwards, which
+    would copy a document of many megabytes once more.)"""
     enc = encode_basestring
     templates: dict[tuple[tuple[str, ...], str], tuple[str, str]] = {}
 
@@ -48,6 +51,8 @@ def dumps(obj: Any) -> str:
                     "%s".join(h.replace("%", "%%") for h in heads) + "%s\n" + indent + "}",
                     inner)
             fmt, inner = template
+            if not indent and end:  # the document itself: its end goes in the same copy
+                fmt += end.replace("%", "%%")
             return fmt % tuple([
                 enc(x) if x.__class__ is str else
                 _float_repr(x) if x.__class__ is float and x - x == 0.0 else
@@ -76,7 +81,8 @@ def dumps(obj: Any) -> str:
             return int.__repr__(int(v))
         raise TypeError(f"Object of type {tp.__name__} is not JSON serializable")
 
-    return value(obj, "")
+    text = value(obj, "")
+    return text if type(obj) is dict and obj else text + end
 
 
 class Fragment:
