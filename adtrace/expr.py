@@ -493,7 +493,7 @@ class LatexPrinter:
             if d.op == "*":
                 numeric = isinstance(d.right, (Val, Num)) or (
                     isinstance(d.right, ConstD) and d.right.const.text[:1].isdigit()  # type: ignore[attr-defined]
-                ) or right.startswith(("(", r"\left(")) or right[:1].isdigit()  # 0 \cdot 2 x, not 02x
+                ) or right.startswith(("(", r"\left(")) or right[:1].isdigit()  # not "02x"
                 sep = r" \cdot " if self.cdot or numeric else " "
                 return f"{left}{sep}{right}"
             return f"{left} {d.op} {right}"
