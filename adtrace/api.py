@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .bind import parse_assignments, parse_names
-from .errors import BindingError
+from .errors import AdtraceError, BindingError
 from .forward import forward_sweep
 from .parse import MAX_CHARS, check_trace_size, parse_constant, parse_program
 from .program import Const, Labels, Program
@@ -15,6 +15,29 @@ from .tracing import Sweep, Trace, evaluate_primal, partial_values
 At = str | Mapping[str, object] | None
 
 
+def read_text_file(path: str, limit: int, error: type[AdtraceError] = BindingError) -> str:
+    """A UTF-8 text file, read with a bound; every failure is one ``error`` naming the path.
+
+    Reads one character past ``limit``, never more: ``/dev/zero`` or a pipe has no end.
+    """
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            text = fh.read(limit + 1)
+    except FileNotFoundError:
+        raise error(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise error(f"{path}: is a directory, not a file") from None
+    except PermissionError:
+        raise error(f"{path}: permission denied") from None
+    except UnicodeDecodeError:
+        raise error(f"{path}: not a UTF-8 text file") from None
+    except OSError as e:
+        raise error(f"{path}: cannot be read ({e.strerror or e})") from None
+    if len(text) > limit:
+        raise error(f"{path}: the file is longer than {limit:,} characters, the limit")
+    return text
+
+
 def read_formula(formula: str) -> tuple[str, str | None]:
     """The formula's text, reading ``@path`` files; returns (text, path or None)."""
     if not formula.startswith("@"):
@@ -22,26 +45,10 @@ def read_formula(formula: str) -> tuple[str, str | None]:
     path = formula[1:]
     if not path:
         raise BindingError("'@' must be followed by a file name")
-    try:
-        # read one character past the limit, never more: /dev/zero or a pipe has no end
-        with open(path, encoding="utf-8-sig") as fh:
-            text = fh.read(MAX_CHARS + 1)
-        if len(text) > MAX_CHARS:
-            raise BindingError(f"{path}: the file is longer than {MAX_CHARS:,} characters, "
-                               "the limit")
-        if not text.strip():
-            raise BindingError(f"{path}: the file is empty")
-        return text, path
-    except FileNotFoundError:
-        raise BindingError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise BindingError(f"{path}: is a directory, not a file") from None
-    except PermissionError:
-        raise BindingError(f"{path}: permission denied") from None
-    except UnicodeDecodeError:
-        raise BindingError(f"{path}: not a UTF-8 text file") from None
-    except OSError as e:
-        raise BindingError(f"{path}: cannot be read ({e.strerror or e})") from None
+    text = read_text_file(path, MAX_CHARS)
+    if not text.strip():
+        raise BindingError(f"{path}: the file is empty")
+    return text, path
 
 
 def parse_point(at: At) -> list[tuple[str, Const]] | None:

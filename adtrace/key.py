@@ -30,7 +30,7 @@ MODES = ("forward", "reverse", "both", "compare")
 FORMATS = ("markdown", "latex")
 #: what a worksheet may give away: the whole primal trace, or the rule of every row
 GIVEN = ("primal", "rules")
-MAX_FILE_BYTES = 1_000_000
+MAX_FILE_CHARS = 1_000_000
 MAX_PROBLEMS = 200
 #: operations in one problem's program: a key is a document to read, not a data dump
 MAX_OPERATIONS = 1_000
@@ -163,30 +163,12 @@ def _checked(table: dict[str, Any], where: str) -> dict[str, Any]:
 
 def load_problem_set(path: str) -> ProblemSet:
     """Read and check a problem set; every mistake names the problem and the key."""
-    p = Path(path)
-    try:
-        size = p.stat().st_size
-        if p.is_dir():
-            raise ProblemSetError(f"{path}: is a directory, not a problem set")
-        if size > MAX_FILE_BYTES:
-            raise ProblemSetError(f"{path}: the file is {size:,} bytes; the limit is "
-                                  f"{MAX_FILE_BYTES:,}")
-        with p.open("rb") as fh:  # one byte past the limit, never more: /dev/zero has no end
-            raw = fh.read(MAX_FILE_BYTES + 1)
-        if len(raw) > MAX_FILE_BYTES:
-            raise ProblemSetError(f"{path}: the file is longer than {MAX_FILE_BYTES:,} bytes, "
-                                  "the limit")
-    except FileNotFoundError:
-        raise ProblemSetError(f"{path}: no such file") from None
-    except PermissionError:
-        raise ProblemSetError(f"{path}: permission denied") from None
-    except OSError as e:
-        raise ProblemSetError(f"{path}: cannot be read ({e.strerror or e})") from None
+    from .api import read_text_file
+
+    text = read_text_file(path, MAX_FILE_CHARS, ProblemSetError)
     tomllib = _toml()
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ProblemSetError(f"{path}: not a UTF-8 text file") from None
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ProblemSetError(f"{path}: not valid TOML: {e}") from None
     except RecursionError:
@@ -214,7 +196,7 @@ def load_problem_set(path: str) -> ProblemSet:
     if len(problems) > MAX_PROBLEMS:
         raise ProblemSetError(f"{len(problems):,} problems is more than the limit of "
                               f"{MAX_PROBLEMS}")
-    folder = p.parent
+    folder = Path(path).parent
     out = [_problem(k, table, defaults, folder) for k, table in enumerate(problems, start=1)]
     return ProblemSet(title, course, out, str(path))
 
