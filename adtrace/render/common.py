@@ -29,6 +29,15 @@ def result_name(t: Trace, sweep: Sweep, name: str) -> str:
     return f"∂{unit}/∂{name}" if unit else _mark(name, BAR)
 
 
+def check_name(output: str, inp: str) -> str:
+    """A check entry's name: ∂f/∂x1, or a weighted/directional one for --seed sweeps."""
+    if "=" in output:
+        return f"{output} · ∂/∂{inp}"
+    if "=" in inp:
+        return f"∂{output} along {inp}"
+    return f"∂{output}/∂{inp}"
+
+
 def check_mark(agree: bool | None) -> str:
     return "✓" if agree else ("✗" if agree is False else "–")
 

@@ -26,12 +26,10 @@ reads back as the same float).  UTF-8, ``\\n`` line ends, minimal quoting.
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from ..compare import Comparison
-from .csv import number
+from .csv import number, write
 
 COLUMNS = ["mode", "sweep", "kind", "id", "wrt", "seed", "sweeps", "primal", "multiply_adds",
            "operations", "stored", "value", "note"]
@@ -70,8 +68,4 @@ def records(c: Comparison) -> list[dict[str, str]]:
 
 
 def render(c: Comparison, **_: Any) -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(records(c))
-    return buf.getvalue()
+    return write(records(c), COLUMNS)

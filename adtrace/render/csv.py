@@ -109,9 +109,14 @@ def records(t: Trace) -> list[dict[str, str]]:
     return out
 
 
-def render(t: Trace, **_: Any) -> str:
+def write(rows: list[dict[str, Any]], columns: list[str]) -> str:
+    """Rows as CSV text with a header: the writer every CSV format shares."""
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(records(t))
+    writer.writerows(rows)
     return buf.getvalue()
+
+
+def render(t: Trace, **_: Any) -> str:
+    return write(records(t), COLUMNS)

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..rows import Row, RowPrinter, point_text, primal_rows, sweep_rows, sweep_title
 from ..tracing import Trace
-from .common import check_mark, one_line, result_name
+from .common import check_mark, check_name, one_line, result_name
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>|$~&#!])")
 
@@ -185,14 +185,6 @@ def check_section(t: Trace, *, level: int = 2, worksheet: Any = None) -> list[st
                 lines += ["", escape(f"Note: {e.note}.")]
                 break
     return lines
-
-
-def check_name(output: str, inp: str) -> str:
-    if "=" in output:
-        return f"{output} · ∂/∂{inp}"
-    if "=" in inp:
-        return f"∂{output} along {inp}"
-    return f"∂{output}/∂{inp}"
 
 
 def notes(t: Trace) -> list[str]:

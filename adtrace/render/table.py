@@ -28,7 +28,7 @@ from ..rows import (
     tangent_row,
 )
 from ..tracing import Sweep, Trace
-from .common import check_mark, one_line, result_name
+from .common import check_mark, check_name, one_line, result_name
 
 #: a trace longer than this shows its first and last rows and says how many it elides
 MAX_ROWS = 200
@@ -270,8 +270,7 @@ def _check(console: Any, t: Trace, printer: RowPrinter, section: Any, color: boo
     table.add_column(no_wrap=True)
     table.add_column(no_wrap=True)
     for e in c.entries:
-        name = f"∂{e.output}/∂{e.input}" if "=" not in e.output + e.input else (
-            f"{e.output} · ∂/∂{e.input}" if "=" in e.output else f"∂{e.output} along {e.input}")
+        name = check_name(e.output, e.input)
         mark = check_mark(e.agree)
         style = ("green" if e.agree else "red" if e.agree is False else "yellow") if color else ""
         table.add_row(name, e.symbolic, "= " + printer.number(e.value),
