@@ -7,6 +7,9 @@ the user's order and binary operators.  That tree is walked (iteratively, so
 long chains cannot overflow the stack) against a second allow-list and turned
 into the DAG.  Nothing is ever ``eval``'d: ``parse_expr`` would run code and
 reorder ``a - b`` into ``a + (-1)*b``.
+
+Ordinary text takes a fast path to the same tree (see "the fast path" below):
+large programs would otherwise spend most of their time in the tokenizer.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from .errors import BindingError, DomainError, LimitError, ParseError
+from .errors import AdtraceError, BindingError, DomainError, LimitError, ParseError
 from .ops import CONSTANTS, FUNCTIONS, RULES
 from .program import FLOAT_CONST, Arg, Const, Eqn, Program, const_eval
 
@@ -90,7 +93,8 @@ class _Source:
 
     def orig_col(self, line: int, byte_col: int, converted_line: str) -> int:
         """Map an ``ast`` byte offset in the converted line to a column of the user's text."""
-        col = len(converted_line.encode("utf-8")[:byte_col].decode("utf-8", "replace"))
+        col = byte_col if converted_line.isascii() else \
+            len(converted_line.encode("utf-8")[:byte_col].decode("utf-8", "replace"))
         cmap = self.colmaps[line - 1] if line - 1 < len(self.colmaps) else []
         if col < len(cmap):
             return cmap[col]
@@ -258,6 +262,72 @@ def _check_tokens(src: _Source, tokens: Iterable[tokenize.TokenInfo],
     return toks
 
 
+# --- the fast path ---------------------------------------------------------------------------
+#
+# Python's tokenizer is written in Python (before 3.12) and takes most of the time of
+# a large program.  Text made only of ASCII names, decimal numbers, the allowed
+# operators, white space and comments -- well-formed programs, in practice -- is
+# checked instead by a few regular expressions and a short loop over the operators,
+# which refuse (return None for) anything the full check might refuse: the full path
+# then runs and reports the problem.  What they do not check, ``ast.parse`` and the
+# builder do; any error there also sends the text down the full path, so a message
+# never depends on which path saw the problem first.  ``^`` is converted as SymPy's
+# ``convert_xor`` converts it: every ``^`` operator becomes ``**``.
+# ``tests/test_parse_paths.py`` compares both paths on valid, invalid and random text.
+
+_FAST_CHARS = re.compile(r"[^A-Za-z0-9_ \t\n.+\-*/^(),;=]")
+_NUMBER_TOKEN = r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_FAST_REFUSED = [re.compile(pattern) for pattern in (
+    r"\b(?:" + "|".join(keyword.kwlist) + r")\b",  # keywords
+    r"(?<!\w)__",  # names that start with '__'
+    rf"[\w.]{{{min(MAX_NAME_CHARS, MAX_NUMBER_DIGITS) + 1},}}",  # long names, long numbers
+    r"(?<![\w.])0\d",  # leading zeros
+    r"\d[eE][+-]?\d{3}",  # exponents that may overflow
+    r"\)\s*\(",  # ')(' (also across lines, where it may be two statements)
+    # a number glued to a letter, digit, '_' or '.' ('2x', '0x1f', '1_000', '1.2.3'); the
+    # lookahead and back reference take the number whole, as the tokenizer does
+    r"(?<![\w.])(?=(" + _NUMBER_TOKEN + r"))\1[\w.]",
+)]
+_FAST_OPS = re.compile(r"\*\*|[-+*/^()\n;]")
+_COMMENT = re.compile(r"#[^\n]*")
+
+
+def _fast_scan(src: _Source) -> dict[tuple[int, int], tuple[int, str]] | None:
+    """The positions of the ``^`` to convert, or None if the text needs the full check.
+
+    Refused here: any character but ASCII letters, digits and ``_ .+-*/^(),;=``, and
+    white space (comments aside); the patterns of ``_FAST_REFUSED``; more than
+    :data:`MAX_PAREN_DEPTH` nested parentheses and more than
+    :data:`MAX_STATEMENT_OPS` operators in a statement.
+    """
+    code = _COMMENT.sub("", src.text) if "#" in src.text else src.text
+    if _FAST_CHARS.search(code) or any(p.search(code) for p in _FAST_REFUSED):
+        return None
+    depth = ops = 0
+    for tok in _FAST_OPS.findall(code):
+        if tok == "(":
+            depth += 1
+            if depth > MAX_PAREN_DEPTH:
+                return None
+        elif tok == ")":
+            depth -= 1
+        elif tok == "\n" or tok == ";":
+            if not depth:
+                ops = 0
+        else:
+            ops += 1
+            if ops > MAX_STATEMENT_OPS:
+                return None
+    carets: dict[tuple[int, int], tuple[int, str]] = {}
+    if "^" in code:
+        for line, text in enumerate(code.split("\n"), start=1):
+            col = text.find("^")
+            while col >= 0:
+                carets[(line, col)] = (1, "**")
+                col = text.find("^", col + 1)
+    return carets
+
+
 def _show_char(ch: str) -> str:
     """A character for a message: quoted when printable, with its code point when not ASCII."""
     if len(ch) != 1:
@@ -363,12 +433,23 @@ def _convert(src: _Source, toks: list[tokenize.TokenInfo]) -> str:
     for tok, (_, new) in zip(toks, converted):
         if new != tok.string:
             changed[tok.start] = (len(tok.string), new)
+    return _rewrite(src, changed)
+
+
+def _rewrite(src: _Source, changed: dict[tuple[int, int], tuple[int, str]]) -> str:
+    """The source with the tokens at ``changed`` positions, (line, column): (width, new
+    text), replaced; ``src.colmaps`` maps the columns of the result back to the user's."""
     if not changed:  # the common case: no column moves (orig_col reads no map as identity)
         src.colmaps = []
         return "".join(src.lines)
     out_lines: list[str] = []
     src.colmaps = []
+    rows = {line for line, _ in changed}
     for lineno, line in enumerate(src.lines, start=1):
+        if lineno not in rows:
+            out_lines.append(line)
+            src.colmaps.append(list(range(len(line))))
+            continue
         chars: list[str] = []
         cmap: list[int] = []
         i = 0
@@ -481,12 +562,15 @@ class _Builder:
 
     def op(self, op: str, args: tuple[Arg, ...], alias: str | None, stmt: int, pre: int,
            node: ast.AST) -> int:
-        key = (op, tuple(("c", a.tree) if isinstance(a, Const) else ("n", a) for a in args))
-        if key in self.keys:
-            return self.keys[key]
+        # an argument is a node (an int) or a constant (its tree, a tuple)
+        key = (op, *[a if a.__class__ is int else a.tree for a in args])
+        found = self.keys.get(key)
+        if found is not None:
+            return found
         if len(self.nodes) - len(self.inputs) >= MAX_OPERATIONS:
             raise self.fail(f"more than {MAX_OPERATIONS:,} operations", node, LimitError)
-        depth = 1 + max(self.nodes[a].depth for a in args if isinstance(a, int))
+        nodes = self.nodes
+        depth = 1 + max([nodes[a].depth for a in args if a.__class__ is int])
         line, col = self.pos(node)
         idx = len(self.nodes)
         self.nodes.append(_Node(op, args, alias=alias, stmt=stmt, pre=pre, post=idx,
@@ -512,42 +596,50 @@ class _Builder:
 
     # the walk
     def expression(self, root: ast.AST, stmt: int) -> int | Const:
-        """Post-order walk of one statement's expression, with an explicit stack."""
-        results: dict[int, int | Const] = {}
-        pre_of: dict[int, int] = {}
-        # (node, its children once visited): each node is checked by children() once
-        stack: list[tuple[ast.AST, list[ast.AST] | None]] = [(root, None)]
+        """Post-order walk of one statement's expression, with an explicit stack.
+
+        The stack holds nodes to visit and, below their children, ``(node, pre-order
+        position, number of children)`` to build once the children's results are on
+        ``results``.  Each node is checked by :meth:`children` once.
+        """
+        results: list[int | Const] = []
+        stack: list = [root]
+        children, build = self.children, self.build
         while stack:
-            node, kids = stack.pop()
-            if kids is None:
-                pre_of[id(node)] = self.counter
-                self.counter += 1
-                children = self.children(node)
-                stack.append((node, children))
-                stack.extend((c, None) for c in reversed(children))
+            item = stack.pop()
+            if item.__class__ is tuple:
+                node, pre, n = item
+                kids = results[-n:] if n else []
+                if n:
+                    del results[-n:]
+                results.append(build(node, kids, stmt, pre))
                 continue
-            results[id(node)] = self.build(node, [results.pop(id(c)) for c in kids],
-                                           stmt, pre_of[id(node)])
-        return results[id(root)]
+            kids_of = children(item)
+            stack.append((item, self.counter, len(kids_of)))
+            self.counter += 1
+            stack.extend(reversed(kids_of))
+        return results[0]
 
     def children(self, node: ast.AST) -> list[ast.AST]:
-        if isinstance(node, ast.BinOp):
-            if type(node.op) not in BINOPS:
-                raise self.fail("unsupported operator", node)
-            return [node.left, node.right]
-        if isinstance(node, ast.UnaryOp):
-            if not isinstance(node.op, (ast.USub, ast.UAdd)):
-                raise self.fail("unsupported operator", node)
-            return [node.operand]
-        if isinstance(node, ast.Call):
-            return self.check_call(node)
-        if isinstance(node, ast.Name):
+        cls = node.__class__
+        if cls is ast.Name:
             return []
-        if isinstance(node, ast.Constant):
-            if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+        if cls is ast.BinOp:
+            if node.op.__class__ not in BINOPS:  # type: ignore[attr-defined]
+                raise self.fail("unsupported operator", node)
+            return [node.left, node.right]  # type: ignore[attr-defined]
+        if cls is ast.Call:
+            return self.check_call(node)  # type: ignore[arg-type]
+        if cls is ast.UnaryOp:
+            if not isinstance(node.op, (ast.USub, ast.UAdd)):  # type: ignore[attr-defined]
+                raise self.fail("unsupported operator", node)
+            return [node.operand]  # type: ignore[attr-defined]
+        if cls is ast.Constant:
+            value = node.value  # type: ignore[attr-defined]
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise self.fail("only real numbers are allowed", node)
             return []
-        if isinstance(node, ast.Tuple):
+        if cls is ast.Tuple:
             raise self.fail("a list of values is not a formula (separate statements with ';')",
                             node)
         raise self.fail("unsupported syntax", node)
@@ -574,6 +666,13 @@ class _Builder:
         return list(node.args)
 
     def build(self, node: ast.AST, kids: list, stmt: int, pre: int) -> int | Const:
+        cls = node.__class__
+        if cls is ast.BinOp and (kids[0].__class__ is int or kids[1].__class__ is int):
+            return self.op(BINOPS[node.op.__class__], (kids[0], kids[1]), None,  # type: ignore
+                           stmt, pre, node)
+        if cls is ast.Name and node.id in self.env:  # type: ignore[attr-defined]
+            self.used_after[node.id] = True  # type: ignore[attr-defined]
+            return self.env[node.id]  # type: ignore[attr-defined]
         if isinstance(node, ast.Constant):
             text = self.segment(node)
             value = float(text) if NUMBER_RE.fullmatch(text) else math.inf
@@ -659,27 +758,53 @@ def parse_program(text: str, *, inputs: list[str] | None = None,
     if not text.strip():
         raise ParseError("the formula is empty")
     src = _source(text)
-    try:
-        toks = _tokens(src)
-        converted = _convert(src, toks)
+    built = _fast_build(src)
+    if built is None:
         try:
-            tree = _ast_parse(converted, "exec")
-        except SyntaxError as e:
-            line = e.lineno or 1
-            cl = converted.splitlines()
-            byte = len((cl[line - 1] if line - 1 < len(cl) else "")[: max((e.offset or 1) - 1, 0)]
-                       .encode())
-            col = src.orig_col(line, byte, cl[line - 1] if line - 1 < len(cl) else "")
-            raise src.error(_syntax_message(e.msg), line, col) from None
-        except (RecursionError, MemoryError):
-            raise LimitError("the formula is nested too deeply; write it as a program with "
-                             "intermediate names") from None
+            built = _full_build(src)
+        except (ParseError, BindingError, LimitError, DomainError) as err:
+            _unstrip(err, src)
+            raise
+    return _finish(*built, text, inputs, outputs, order)
+
+
+Built = tuple["_Builder", list[tuple[str | None, "int | Const", int]]]
+
+
+def _fast_build(src: _Source) -> Built | None:
+    """The DAG by the fast path, or None where the text needs the full check."""
+    carets = _fast_scan(src)
+    if carets is None:
+        return None
+    try:
+        converted = _rewrite(src, carets)
         builder = _Builder(src, converted.splitlines(keepends=True) or [""])
-        bare = _statements(builder, tree)
-    except (ParseError, BindingError, LimitError, DomainError) as err:
-        _unstrip(err, src)
-        raise
-    return _finish(builder, bare, text, inputs, outputs, order)
+        tree = _ast_parse(converted, "exec")
+        if len(tree.body) > MAX_STATEMENTS:
+            return None
+        return builder, _statements(builder, tree)
+    except (AdtraceError, SyntaxError, RecursionError, MemoryError, ValueError):
+        return None  # the full path says what is wrong, as it would have anyway
+
+
+def _full_build(src: _Source) -> Built:
+    """Every token checked (:func:`_tokens`), then ``ast.parse`` and the builder."""
+    toks = _tokens(src)
+    converted = _convert(src, toks)
+    try:
+        tree = _ast_parse(converted, "exec")
+    except SyntaxError as e:
+        line = e.lineno or 1
+        cl = converted.splitlines()
+        byte = len((cl[line - 1] if line - 1 < len(cl) else "")[: max((e.offset or 1) - 1, 0)]
+                   .encode())
+        col = src.orig_col(line, byte, cl[line - 1] if line - 1 < len(cl) else "")
+        raise src.error(_syntax_message(e.msg), line, col) from None
+    except (RecursionError, MemoryError):
+        raise LimitError("the formula is nested too deeply; write it as a program with "
+                         "intermediate names") from None
+    builder = _Builder(src, converted.splitlines(keepends=True) or [""])
+    return builder, _statements(builder, tree)
 
 
 def _unstrip(err: Exception, src: _Source) -> None:
