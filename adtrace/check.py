@@ -13,9 +13,11 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
-from .tracing import Check, CheckEntry, Trace
+from .errors import DomainError
+from .tracing import Check, CheckEntry, Trace, row_text
 
 MAX_CHECK_OPS = 1_000
 TIME_BUDGET = 10.0  # seconds
@@ -62,6 +64,8 @@ def cross_check(trace: Trace, budget: float | None = None) -> Check:
     try:
         with time_budget(budget):
             return _check(trace)
+    except DomainError:  # undefined at the exact point, where floating point missed it
+        raise
     except _OutOfTime:
         return Check(skipped=f"SymPy took longer than {budget:g} s")
     except RecursionError:
@@ -138,4 +142,75 @@ def _check(trace: Trace) -> Check:
                                      "differs from the one-sided choice taken")
             entries.append(CheckEntry(label_o, label_i, sympy.sstr(sym), value, ad, agree, note,
                                       symbolic_latex(sym, dict(zip(syms, p.inputs)))))
+    if any(e.agree is False for e in entries):
+        kink = _exact_point(trace)  # raises if the formula is undefined exactly there
+        if kink:
+            entries = [replace(e, agree=None, note=kink) if e.agree is False else e
+                       for e in entries]
     return Check(entries)
+
+
+def _exact_point(trace: Trace) -> str | None:
+    """Walk the program once more at the exact point (``x = pi`` is pi, not 3.14159...).
+
+    Floating point can miss a singularity: ``sin(pi)`` is 1.2e-16 in doubles, so
+    ``1/sin(x)`` at ``x = pi`` runs, with derivatives of some 1e31, and SymPy's value at
+    the point disagrees.  Exactly, ``sin(pi)`` is 0.  A node undefined there, or
+    without a finite derivative, is a :class:`DomainError` naming it; a node at a kink
+    there (``abs`` at 0, tied ``max``) gives the note to put on the disagreeing entries.
+    Only SymPy's automatic evaluation is used (no simplification), so not every such
+    point is found.
+    """
+    from .program import Const
+    from .symbolic import SYMPY
+
+    p, labels = trace.program, trace.labels
+    exact: list[Any] = [c.exact() for c in trace.point]
+    point = ", ".join(f"{name} = {c.text}" for name, c in zip(p.inputs, trace.point))
+    for k, eqn in enumerate(p.eqns):
+        node = p.n_inputs + k
+        args = [a.exact() if isinstance(a, Const) else exact[a] for a in eqn.args]
+        value = eqn.rule.value(SYMPY, *args)
+        if _undefined(value):
+            raise DomainError(f"{row_text(p, labels, node)} is undefined at {point}"
+                              f"{_exactly_zero(trace, eqn.args, args)}")
+        for j, a in enumerate(eqn.args):
+            if isinstance(a, int) and not eqn.rule.routes and \
+                    _undefined(eqn.rule.partials[j](SYMPY, *args)):
+                which = "" if len(p.node_args(node)) == 1 else \
+                    f" with respect to {labels.text[a]}"
+                raise DomainError(f"{row_text(p, labels, node)} has no finite derivative"
+                                  f"{which} at {point}{_exactly_zero(trace, eqn.args, args)}")
+        if eqn.rule.nondiff is not None:
+            try:
+                kink = eqn.rule.nondiff(tuple(args))
+            except TypeError:  # SymPy cannot order the arguments
+                kink = None
+            if kink:
+                return (f"not differentiable at this point ({row_text(p, labels, node)}: "
+                        f"{kink.split(';')[0]} exactly here, which floating point misses)")
+        exact.append(value)
+    return None
+
+
+def _undefined(value: Any) -> bool:
+    """Infinite, indeterminate or not real."""
+    import sympy
+
+    value = sympy.sympify(value)  # a partial may be a plain 1 or -1
+    return bool(value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or
+                value.is_extended_real is False)
+
+
+def _exactly_zero(trace: Trace, args: tuple[Any, ...], exact: list[Any]) -> str:
+    """``: there w1 = sin(x) is exactly 0 (1.2246e-16 in floating point)`` for the
+    arguments that are exactly zero but not in floating point."""
+    from .expr import fmt_number
+
+    p, labels = trace.program, trace.labels
+    for a, e in zip(args, exact):
+        if isinstance(a, int) and e == 0 and trace.values[a] != 0:
+            name = row_text(p, labels, a) if not p.is_input(a) else labels.text[a]
+            return (f": there {name} is exactly 0 ({fmt_number(trace.values[a], 6)} in "
+                    "floating point)")
+    return ""

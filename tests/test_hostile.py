@@ -496,6 +496,37 @@ def test_abs_and_tie_choices(run) -> None:
     assert "abs'(0) = 0" in warnings[0] and "first" in warnings[1]
 
 
+# --- points where floating point misses what happens exactly -----------------------------
+
+
+@pytest.mark.parametrize("args, says", [
+    (["forward", "1/sin(x)", "--at", "x=pi"], "w2 = 1 / w1 is undefined at x = pi: there "
+     "w1 = sin(x) is exactly 0 (1.224647e-16 in floating point)"),
+    (["reverse", "sqrt(sin(x))", "--at", "x=pi"], "w2 = sqrt(w1) has no finite derivative at "
+     "x = pi: there w1 = sin(x) is exactly 0"),
+    (["reverse", "y = x*z/sin(x)", "--at", "x=pi,z=2"], "y = w1 / w2 is undefined at x = pi, "
+     "z = 2: there w2 = sin(x) is exactly 0"),
+])
+def test_a_singularity_that_floats_miss_is_a_domain_error(run, args: list[str],
+                                                          says: str) -> None:
+    """sin(pi) is 1.2e-16 in doubles; the check, which sees the exact point, says so."""
+    result = run(*args)
+    assert result.exit_code == 3, result.stderr
+    assert result.stderr.startswith("Error: " + says), result.stderr
+    assert result.stderr.count("\n") == 1
+    assert run(*args, "--no-check").exit_code == 0  # floating point alone cannot tell
+
+
+@pytest.mark.parametrize("formula", ["abs(3*x - 0.9)", "max(3*x, 0.9)"])
+def test_a_kink_that_floats_miss_is_noted(run, formula: str) -> None:
+    """3*0.3 - 0.9 is -1.1e-16 in doubles and 0 exactly: a kink, not a failed check."""
+    result = run("forward", formula, "--at", "x=0.3", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    entry = json.loads(result.stdout)["check"]["entries"][0]
+    assert entry["agree"] is None
+    assert "exactly here, which floating point misses" in entry["note"]
+
+
 # --- limits: refused for abuse, not for real work -----------------------------------------
 
 
