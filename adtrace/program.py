@@ -355,6 +355,49 @@ class Labels:
     def bar_latex(self, node: int) -> str:
         return _latex_mark(self.latex[node], "bar")
 
+    # the patterns of _split and _latex_mark, compiled once for marked_names
+    _STEM = re.compile(r"([^\W\d_]+)(.*)")
+    _LATEX_HEAD = re.compile(r"(\\[a-zA-Z]+\{[^}]*\}|\\[a-zA-Z]+|[^_^])(.*)")
+
+    def marked_names(self, role: str, latex: bool = False) -> list[str]:
+        """Every node's name in ``role``, in one pass: for ``"dot"`` and ``"bar"`` the same
+        as :meth:`dot`, :meth:`bar`, :meth:`dot_latex` or :meth:`bar_latex` of each node,
+        for ``"val"`` the plain names.
+
+        A trace of 20,000 operations names every node this way; the marked letters
+        (``ẋ``, ``t̄``) are made once per letter rather than once per node."""
+        names = self.latex if latex else self.text
+        if role == "val":
+            return list(names)
+        if role not in ("dot", "bar"):
+            raise ValueError(f"unknown role {role!r}")
+        if latex:
+            head = self._LATEX_HEAD.match
+            out = []
+            for name in names:
+                m = head(name)
+                assert m is not None
+                out.append(rf"\{role}{{{m.group(1)}}}{m.group(2)}")
+            return out
+        mark = DOT if role == "dot" else BAR
+        stem = self._STEM.fullmatch
+        letters: dict[str, str] = {}  # stem -> the stem with the mark, as _mark makes it
+        out = []
+        for name in names:
+            m = stem(name)
+            if m is None:  # as _mark: the whole name is the stem
+                s, rest = name, ""
+            else:
+                s, rest = m.group(1), m.group(2)
+            if not s:
+                out.append(name + mark)
+                continue
+            marked = letters.get(s)
+            if marked is None:
+                marked = letters[s] = unicodedata.normalize("NFC", s + mark)
+            out.append(marked + rest)
+        return out
+
     def leaf_text(self, leaf: Any) -> str:
         if leaf.role == "dot":
             return self.dot(leaf.node)

@@ -17,11 +17,13 @@ both on random programs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from math import copysign
 from typing import Any
 
 from .expr import (
+    FLOAT,
     Bin,
     Call,
     D,
@@ -138,30 +140,35 @@ class _Style:
         if style == "latex":
             self.sym = self.primal = _hole_printer(LatexPrinter, digits=t.digits)
             self.fmt: Callable[[float, int], str] = latex_number
-            self._name = lab.leaf_latex
-            val = lab.latex
         elif style == "text":
             self.sym = _hole_printer(TextPrinter, digits=t.digits)
             self.primal = _hole_printer(TextPrinter, times=" * ", digits=t.digits)
             self.fmt = fmt_number
-            self._name = lab.leaf_text
-            val = lab.text
         else:
             raise ValueError(f"unknown style {style!r}")
+        self.labels = lab
         self.rows = RowPrinter(lab, digits=t.digits, latex=self.latex)  # the ordinary way
         self.text: _Style | None = None  # LaTeX: the text style, whose numbers it reuses
         self.digits = t.digits
-        self.n_nodes = t.program.n_nodes
         self.numbers: dict[float, str] = {}
-        self.names: dict[str, list[str]] = {"val": list(val)}
+        self.names: dict[str, list[str]] = {}
+        self._escaped: dict[tuple[str, Callable[[str], str]], list[str]] = {}
 
     def names_of(self, role: str) -> list[str]:
-        """Every node's name in one role (``x1``, ``ẋ1`` or ``x̄1``), made on first use."""
+        """Every node's name in one role (``x1``, ``ẋ1`` or ``x̄1``), made on first use
+        (as ``Labels.leaf_text`` or ``leaf_latex`` names each node)."""
         names = self.names.get(role)
         if names is None:
-            name = self._name
-            names = self.names[role] = [name(Leaf(i, role)) for i in range(self.n_nodes)]
+            names = self.names[role] = self.labels.marked_names(role, self.latex)
         return names
+
+    def escaped_names(self, names: list[str], escape: Callable[[str], str]) -> list[str]:
+        """``names`` (a list from :meth:`names_of`) passed through ``escape``, made once."""
+        role = next(role for role, known in self.names.items() if known is names)
+        out = self._escaped.get((role, escape))
+        if out is None:
+            out = self._escaped[role, escape] = [escape(s) for s in names]
+        return out
 
     def number(self, x: float) -> str:
         s = self.numbers.get(x)
@@ -256,6 +263,73 @@ class _Shape:
         return found
 
 
+class Layout:
+    """How :meth:`ShapePrinter.sweep_records` and :meth:`ShapePrinter.primal_records`
+    write rows as the records of another format (the objects of a JSON array).
+
+    A record is a *frame*, a ``%`` format (``%s`` holes, ``%%`` for ``%``), filled with
+    the row's id, its value and its printed lines.  The lines go inside strings of
+    the record: every piece of them (literal text, labels, numbers) is passed
+    through :meth:`escape`, which must work character by character
+    (``escape(a + b) == escape(a) + escape(b)``).  A subclass sets :attr:`ids` and
+    implements the four methods; :meth:`escape` and :meth:`number` should be the
+    same functions for every layout of a trace (the printer caches their results).
+    """
+
+    ids: list[str]  # every node's id, as the record writes it
+
+    def escape(self, text: str) -> str:
+        """A piece of a printed line as the record writes it."""
+        raise NotImplementedError
+
+    def number(self, x: float) -> str:
+        """A row's value as the record writes it."""
+        raise NotImplementedError
+
+    def step_frame(self, sweep: Sweep, step: Step) -> str:
+        """A step's record, with holes for its id, its value and its line in each style.
+
+        It may depend only on what decides the step's shape: the operation and its
+        constants, and in reverse mode the argument and whether the step accumulates."""
+        raise NotImplementedError
+
+    def node_frames(self) -> list[tuple[str, tuple[str, ...]]]:
+        """Per equation, its primal row's record and the extra strings that fill it.
+
+        The record has holes for the row's id, the ids of the equation's node
+        arguments (in order, repeats included), its value, its ``lhs = rule`` in each
+        style, then one per extra string.  Equations of the same ``ShapePrinter.kinds``
+        entry should share one frame object for each number of extra strings."""
+        raise NotImplementedError
+
+
+def _pieces(fmt: str) -> list[str]:
+    """The literal text around the ``%s`` holes of a ``%`` format, ``%%`` read as ``%``."""
+    pieces = [""]
+    for token in re.split(r"(%%|%s)", fmt):
+        if token == "%s":
+            pieces.append("")
+        else:
+            pieces[-1] += "%" if token == "%%" else token
+    return pieces
+
+
+def _join(pieces: list[str]) -> str:
+    """The ``%`` format with ``pieces`` around its holes (the inverse of :func:`_pieces`)."""
+    return "%s".join(piece.replace("%", "%%") for piece in pieces)
+
+
+class _Plan:
+    """A shape's records in one sweep: where its numbers come from, its frame, and its
+    fused templates by the features of its numbers (False: not usable)."""
+
+    __slots__ = ("shape", "sites", "frame", "fused")
+
+    def __init__(self, shape: _Shape, sites: list[tuple[int, int, Any]], frame: str) -> None:
+        self.shape, self.sites, self.frame = shape, sites, frame
+        self.fused: dict[tuple, Any] = {}
+
+
 class ShapePrinter:
     """Primal, tangent and adjoint rows as ``RowPrinter`` prints them, much faster.
 
@@ -276,20 +350,36 @@ class ShapePrinter:
                 _latex_of_text(text.fmt(x, t.digits)) == latex.fmt(x, t.digits) for x in samples):
             latex.text = text  # LaTeX numbers from the text ones
         self._shapes: dict[tuple, _Shape] = {}
-        # per equation: what decides its shape (op, alias, repeated arguments, constants)
+        # per equation: what decides its shape (op, alias, repeated arguments, constants),
+        # and that key as a small number (equal keys, equal numbers)
         self._slots: list[tuple[int, ...]] = []
         self._eqn_keys: list[tuple] = []
+        self.kinds: list[int] = []
+        kinds: dict[tuple, int] = {}
         for e in self.p.eqns:
-            args = tuple(a for a in e.args if isinstance(a, int))
-            self._slots.append(args)
-            self._eqn_keys.append((e.op, e.alias, tuple(map(args.index, args)),
-                                   tuple(a if isinstance(a, Const) else None for a in e.args)))
+            args = e.args
+            if len(args) == 2 and type(args[0]) is int and type(args[1]) is int:
+                # the common case, written out: two node arguments
+                key = (e.op, e.alias, (0, 0) if args[0] == args[1] else (0, 1), (None, None))
+            elif len(args) == 1 and type(args[0]) is int:
+                key = (e.op, e.alias, (0,), (None,))
+            else:
+                args = tuple(a for a in args if isinstance(a, int))
+                key = (e.op, e.alias, tuple(map(args.index, args)),
+                       tuple(a if isinstance(a, Const) else None for a in e.args))
+            self._slots.append(args)  # type: ignore[arg-type]
+            self._eqn_keys.append(key)
+            kind = kinds.get(key)
+            if kind is None:
+                kind = kinds[key] = len(kinds)
+            self.kinds.append(kind)
         # tall labels (w⁽¹⁾₂ is w^{(1)}_{2}) change LaTeX parentheses: all or none, or
         # else the label of every slot is part of a row's key
         self._tall: dict[str, list[bool]] = {}
         self._uniform: dict[str, bool | None] = {}
         self._constant_keys: dict[tuple[str, ...], tuple] = {}
         self._latex = next((st for st in self.styles if st.latex), None)
+        self._infos: dict[tuple, Any] = {}  # sweep_records' number caches, by layout
 
     # --- keys -----------------------------------------------------------------------------
     def _label_key(self, slots: tuple[int, ...], roles: tuple[str, ...]) -> tuple:
@@ -303,7 +393,10 @@ class ShapePrinter:
         key: list[Any] = []
         for role in roles:
             if role not in self._uniform:
-                tall = self._tall[role] = [_is_tall(s) for s in self._latex.names_of(role)]
+                names = self._latex.names_of(role)
+                # most traces have no tall label at all: one look at all of them
+                tall = self._tall[role] = [_is_tall(s) for s in names] if \
+                    _is_tall("\x00".join(names)) else [False] * len(names)
                 self._uniform[role] = tall[0] if len(set(tall)) == 1 else None
             uniform = self._uniform[role]
             key.append(uniform if uniform is not None else
@@ -517,6 +610,252 @@ class ShapePrinter:
             out.append(lines)
         return out
 
+    # --- records: a row as one filled template ------------------------------------------------
+    #
+    # sweep_records and primal_records give what the frames of a Layout filled with the
+    # rows' ids, values and lines give (the "ordinary" records below), one ``%`` per row:
+    # the frame and the lines' templates are fused into one template per shape and
+    # pattern of number features.  Every fused template is checked on its first row
+    # against the ordinary record, and never used if they differ.
+
+    def _step_record(self, sweep: Sweep, step: Step, frame: str, layout: Layout,
+                     lines: list[str] | None = None) -> str:
+        """A step's record the ordinary way: the frame filled with the printed lines."""
+        if lines is None:
+            lines = self.sweep_lines(sweep, [step])[0]
+        escape = layout.escape
+        return frame % (layout.ids[step.node], layout.number(step.value),
+                        *[escape(line) for line in lines])
+
+    def _number_infos(self, layout: Layout) -> tuple[dict, dict, Callable, Callable]:
+        """Caches of what a record shows of a number: its features (as :meth:`_variant`
+        computes them), its text in each style (escaped), and for a row's value also
+        the record's own writing of it.  Zeros are not cached (0.0 and -0.0 are one key)."""
+        caches = self._infos.get((layout.escape, layout.number))
+        if caches is not None:
+            return caches
+        escape, record = layout.escape, layout.number
+        styles = self.styles
+        sites: dict[float, tuple] = {}
+        values: dict[float, tuple] = {}
+        zeros: dict[tuple[bool, bool], tuple] = {}  # by (value?, negative?): adjoints underflow
+
+        def site_info(x: float) -> tuple:
+            if x == 0 and x.__class__ is float:
+                key = (False, copysign(1.0, x) < 0)
+                info = zeros.get(key)
+                if info is None:
+                    info = zeros[key] = info_of(x)
+                return info
+            info = info_of(x)
+            if x.__class__ is float and x == x:
+                sites[x] = info
+            return info
+
+        digits = self.t.digits
+        # each number formatted once, as _Style.number does: per style its own format
+        # (None), or for LaTeX the text's number rewritten (the text style)
+        text_style = next((st for st in styles if not st.latex), None)
+        reuse = [st.text is not None or st is text_style for st in styles]
+        tall_at = next((i for i, st in enumerate(styles) if st.latex), None)
+
+        def info_of(x: float) -> tuple:
+            text = text_style.fmt(x, digits) if text_style is not None else ""
+            strings = [(text if st is text_style else _latex_of_text(text)) if again else
+                       st.fmt(x, digits) for st, again in zip(styles, reuse)]
+            tall = 2 * (TALL in strings[tall_at]) if tall_at is not None else 0
+            return ((copysign(1.0, x) < 0) + tall, *[escape(s) for s in strings])
+
+        def value_info(x: float) -> tuple:
+            if x == 0 and x.__class__ is float:
+                key = (True, copysign(1.0, x) < 0)
+                info = zeros.get(key)
+                if info is None:
+                    info = zeros[key] = (*info_of(x), record(x))
+                return info
+            info = (*(sites.get(x) or site_info(x)), record(x))
+            if x.__class__ is float and x == x:
+                values[x] = info
+            return info
+
+        caches = self._infos[layout.escape, layout.number] = (sites, values, site_info,
+                                                              value_info)
+        return caches
+
+    def _plan(self, sweep: Sweep, step: Step, layout: Layout) -> _Plan:
+        """Where a step's numbers come from: per site (0, slot) a value, (1, slot) a
+        tangent or adjoint, (2, 0) the adjoint before an accumulation, (3, 0, f) a call."""
+        shape = self._step_shape(sweep, step)[0]
+        vals, derivs = self.t.values, sweep.values
+        sites: list[tuple[int, int, Any]] = []
+        for site in shape.sites:
+            if site.__class__ is tuple:
+                slot, role = site
+                if role == "val":
+                    sites.append((0, slot, None))
+                elif slot == 0 and role == "bar" and step.previous is not None:
+                    sites.append((2, 0, None))
+                else:
+                    sites.append((1, slot, None))
+            else:
+                sites.append((3, 0, _evaluator(site, vals, derivs)))
+        return _Plan(shape, sites, layout.step_frame(sweep, step))
+
+    def _fuse_step(self, plan: _Plan, sweep: Sweep, step: Step, slots: tuple[int, ...],
+                   numbers: list[float], found: list[tuple], layout: Layout) -> Any:
+        """The fused template of a step's shape and number features, or False; checked
+        on this step against its ordinary record."""
+        variant = self._variant(plan.shape, numbers, lambda: self._real_row(sweep, step),
+                                slots, step.value)
+        ordinary = self._step_record(sweep, step, plan.frame, layout)
+        n_styles = len(self.styles)
+        frame = _pieces(plan.frame)
+        if variant is None or None in variant.lines or len(frame) != 3 + n_styles:
+            return False
+        escape = layout.escape
+        value = len(numbers)  # the value's place in ``found``
+        pieces = frame[:3]
+        holes: list[tuple[int, int, Any]] = [(0, 0, layout.ids), (1 + n_styles, value, None)]
+        for i, style in enumerate(self.styles):
+            fmt, line_holes = variant.lines[i]  # type: ignore[misc]
+            literal = _pieces(fmt)
+            pieces[-1] += escape(literal[0])
+            for (kind, j, names), text in zip(line_holes, literal[1:]):
+                holes.append((1 + i, j, None) if kind else
+                             (0, j, style.escaped_names(names, escape)))
+                pieces.append(escape(text))
+            pieces[-1] += frame[3 + i]
+        fused = (_join(pieces), tuple(holes))
+        return fused if _fill_record(fused, slots, found) == ordinary else False
+
+    def sweep_records(self, sweep: Sweep, layout: Layout) -> list[str]:
+        """Every step of a sweep as its record: ``layout.step_frame`` filled with the
+        step's id, value and its :meth:`lines` (escaped).
+
+        The hot loop of a large JSON trace: per step, its shape, its numbers, and one
+        ``%`` of the fused template of that shape and those numbers' features.
+        """
+        steps = sweep.steps
+        forward = sweep.mode == "forward"
+        label_key = self._label_key((), ("val", "dot" if forward else "bar"))
+        if any(not isinstance(flag, bool) for flag in label_key) or \
+                any(s.value.__class__ is not float for s in steps):
+            # mixed labels (a shape per step's labels), or values that are not floats
+            # (their records cannot be cached by value): the ordinary way
+            return [self._step_record(sweep, step, layout.step_frame(sweep, step), layout,
+                                      lines) for step, lines in zip(steps, self.sweep_lines(sweep))]
+        p, vals, derivs = self.p, self.t.values, sweep.values
+        n = p.n_inputs
+        eqns, kinds, eqn_slots = p.eqns, self.kinds, self._slots
+        cache, values, site_info, value_info = self._number_infos(layout)
+        get, get_value = cache.get, values.get
+        plans: dict[tuple, _Plan] = {}  # by the step's key, in this sweep (as sweep_lines)
+        out: list[str] = []
+        append = out.append
+        for step in steps:
+            if forward:
+                node = step.node
+                k = node - n
+                slots = (node, *eqn_slots[k])
+                rule = eqns[k].rule
+                key: tuple = (kinds[k], winner(rule, arg_values(p, node, vals))
+                              if rule.routes else None)
+                previous = None
+            else:
+                source = step.source
+                k = source - n  # type: ignore[operator]
+                previous = step.previous
+                slots = (step.node, source, *eqn_slots[k])  # type: ignore[arg-type]
+                key = (kinds[k], step.arg, previous is not None)
+            plan = plans.get(key)
+            if plan is None:
+                plan = plans[key] = self._plan(sweep, step, layout)
+            numbers = [vals[slots[j]] if where == 0 else derivs[slots[j]] if where == 1 else
+                       previous if where == 2 else call(slots, previous)
+                       for where, j, call in plan.sites]
+            found = [get(x) or site_info(x) for x in numbers]
+            features = tuple([info[0] for info in found])  # the variant's key
+            value = step.value
+            found.append(get_value(value) or value_info(value))
+            fused = plan.fused.get(features)
+            if fused is None:
+                fused = plan.fused[features] = self._fuse_step(plan, sweep, step, slots,
+                                                               numbers, found, layout)
+            if fused:
+                fmt, holes = fused
+                append(fmt % tuple([names[slots[j]] if not kind else found[j][kind]
+                                    for kind, j, names in holes]))
+            else:
+                append(self._step_record(sweep, step, plan.frame, layout))
+        return out
+
+    def _node_record(self, node: int, frame: str, extra: tuple[str, ...],
+                     layout: Layout) -> str:
+        """A primal row's record the ordinary way: the frame filled with its lines."""
+        ids, escape = layout.ids, layout.escape
+        lines = [f"{style.names_of('val')[node]} = {rule}"
+                 for style, rule in zip(self.styles, self.primal_rule(node))]
+        return frame % (ids[node], *[ids[a] for a in self._slots[node - self.p.n_inputs]],
+                        layout.number(self.t.values[node]), *[escape(line) for line in lines],
+                        *extra)
+
+    def _fuse_node(self, node: int, slots: tuple[int, ...], frame: str,
+                   extra: tuple[str, ...], layout: Layout) -> Any:
+        """The fused template of a primal row's shape and frame, or False; checked on this
+        row against its ordinary record."""
+        ordinary = self._node_record(node, frame, extra, layout)
+        shape = self._primal_shape(node)[0]
+        pieces = _pieces(frame)
+        n_args = len(slots) - 1
+        if not shape.rules_ok or len(pieces) != 3 + n_args + len(self.styles) + len(extra):
+            return False
+        escape, ids = layout.escape, layout.ids
+        holes: list[tuple[int, int, Any]] = [(0, j, ids) for j in range(1 + n_args)]
+        holes.append((1, 0, None))
+        out = pieces[:2 + n_args + 1]
+        for i, style in enumerate(self.styles):
+            fmt, rule_holes = shape.rules[i]
+            literal = _pieces(fmt)
+            holes.append((0, 0, style.escaped_names(style.names_of("val"), escape)))
+            out.append(escape(" = " + literal[0]))
+            for (_, j, names), text in zip(rule_holes, literal[1:]):
+                holes.append((0, j, style.escaped_names(names, escape)))
+                out.append(escape(text))
+            out[-1] += pieces[3 + n_args + i]
+        holes += [(2, j, None) for j in range(len(extra))]
+        out += pieces[3 + n_args + len(self.styles):]
+        fused = (_join(out), tuple(holes))
+        value = layout.number(self.t.values[node])
+        return fused if _fill_node(fused, slots, value, extra) == ordinary else False
+
+    def primal_records(self, layout: Layout) -> list[str]:
+        """Every equation's primal row as its record: ``layout.node_frames`` filled with
+        the row's id, its arguments' ids, its value and ``lhs = rule`` in each style."""
+        frames = layout.node_frames()
+        n = self.p.n_inputs
+        if any(not isinstance(flag, bool) for flag in self._label_key((), ("val",))):
+            return [self._node_record(n + k, frame, extra, layout)
+                    for k, (frame, extra) in enumerate(frames)]
+        vals, kinds, eqn_slots, number = self.t.values, self.kinds, self._slots, layout.number
+        plans: dict[tuple, Any] = {}
+        out: list[str] = []
+        append = out.append
+        for k, (frame, extra) in enumerate(frames):
+            node = n + k
+            slots = (node, *eqn_slots[k])
+            key = (kinds[k], frame)
+            fused = plans.get(key)
+            if fused is None:
+                fused = plans[key] = self._fuse_node(node, slots, frame, extra, layout)
+            if fused:
+                fmt, holes = fused
+                value = number(vals[node])
+                append(fmt % tuple([names[slots[j]] if not kind else value if kind == 1 else
+                                    extra[j] for kind, j, names in holes]))
+            else:
+                append(self._node_record(node, frame, extra, layout))
+        return out
+
     @staticmethod
     def line(parts: Parts) -> str:
         """``lhs = rule = numbers = value``, as ``RowPrinter.line``."""
@@ -526,6 +865,37 @@ class ShapePrinter:
 def _fill(compiled: tuple[str, Holes], slots: tuple[int, ...], strings: list[str]) -> str:
     fmt, holes = compiled
     return fmt % tuple([strings[i] if kind else names[slots[i]] for kind, i, names in holes])
+
+
+def _fill_record(fused: tuple[str, Holes], slots: tuple[int, ...], found: list[tuple]) -> str:
+    """A fused step template filled (as the loop of :meth:`ShapePrinter.sweep_records`)."""
+    fmt, holes = fused
+    return fmt % tuple([names[slots[j]] if not kind else found[j][kind]
+                        for kind, j, names in holes])
+
+
+def _fill_node(fused: tuple[str, Holes], slots: tuple[int, ...], value: str,
+               extra: tuple[str, ...]) -> str:
+    """A fused primal template filled (as the loop of :meth:`ShapePrinter.primal_records`)."""
+    fmt, holes = fused
+    return fmt % tuple([names[slots[j]] if not kind else value if kind == 1 else extra[j]
+                        for kind, j, names in holes])
+
+
+def _evaluator(site: D, vals: list[float],
+               derivs: list[float | None]) -> Callable[[tuple[int, ...], float | None], float]:
+    """A call's number for a step's slots, as ``evaluate`` with :func:`_leaf` computes it;
+    a call of labels only (``cos(x1)``) calls the function directly."""
+    if isinstance(site, Call) and all(isinstance(a, Leaf) for a in site.args):
+        fn = getattr(FLOAT, "log" if site.fname == "ln" else site.fname)
+        args = [(a.node, a.role) for a in site.args]
+        if len(args) == 1 and args[0][1] == "val":
+            slot = args[0][0]
+            return lambda slots, previous: fn(vals[slots[slot]])  # type: ignore[no-any-return]
+        return lambda slots, previous: fn(*[_leaf(slots, slot, role, vals, derivs, previous)
+                                            for slot, role in args])
+    return lambda slots, previous: evaluate(site, lambda d: _leaf(slots, d.node, d.role, vals,
+                                                                   derivs, previous))
 
 
 def _numbers(shape: _Shape, slots: tuple[int, ...], vals: list[float],

@@ -284,6 +284,55 @@ def test_shape_printer_prints_exactly_what_row_printer_prints(prog, x1, x2, x3, 
             assert shapes.step(sweep, step) == [p.parts(row) for p in printers]
 
 
+def rows_document(t) -> dict:
+    """The JSON document with every node's and step's text and LaTeX printed by
+    ``RowPrinter`` from the rows: no shape, template or fragment involved."""
+    from adtrace.render.json import to_dict
+    from adtrace.rows import RowPrinter, primal_row, sweep_rows
+
+    doc = to_dict(t)
+    printers = {"text": RowPrinter(t.labels, digits=t.digits),
+                "latex": RowPrinter(t.labels, digits=t.digits, latex=True)}
+    names = {"text": t.labels.text, "latex": t.labels.latex}
+    for k, item in enumerate(doc["nodes"]):
+        row = primal_row(t, t.program.n_inputs + k)
+        for style, printer in printers.items():
+            item[style] = f"{names[style][row.node]} = {printer.expr(row.rhs, row)}"
+    for sweep, out in zip(t.sweeps, doc["sweeps"]):
+        rows = [r for r in sweep_rows(t, sweep) if r.kind in ("tangent", "adjoint")]
+        assert len(rows) == len(out["steps"])
+        for row, item in zip(rows, out["steps"]):
+            for style, printer in printers.items():
+                item[style] = printer.line(row)
+    return doc
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(programs(), coordinate, coordinate, coordinate, st.sampled_from(["w", "v", "h"]),
+       st.sampled_from([0, 2, 4]), st.sampled_from(["forward", "reverse"]),
+       st.sampled_from([None, 0.0, -0.0, -2.5, 1e-9]))
+def test_json_records_write_what_the_rows_print(prog, x1, x2, x3, labels, digits, mode,
+                                                 weight):
+    """--format json writes every row as one fused template (ShapePrinter.sweep_records
+    and primal_records): the same text as json.dumps of the rows printed one by one."""
+    from adtrace.render.json import render
+
+    text, outputs, used, _, _ = prog
+    assume(used)
+    at = ",".join(f"{n}={v!r}" for n, v in zip(INPUTS, (x1 * 1e-5, x2, x3 * 1e6)) if n in used)
+    seed = None
+    if weight is not None:  # a weight of zero (or -0.0) on some outputs or inputs
+        names = used if mode == "forward" else outputs
+        seed = ",".join(f"{n}={weight if k else 1.0!r}" for k, n in enumerate(names))
+    try:
+        t = trace(text, at, mode=mode, out=",".join(outputs), labels=labels, digits=digits,
+                  seed=seed, check=False)
+    except DomainError:
+        assume(False)
+        return
+    assert render(t) == json.dumps(rows_document(t), indent=2, ensure_ascii=False) + "\n"
+
+
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=8),

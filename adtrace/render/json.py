@@ -56,7 +56,8 @@ def to_dict(t: Trace, formula: str | None = None, *, stream: bool = False) -> di
         for item, node in zip(inputs + outputs, [*range(p.n_inputs), *(n for _, n in p.outputs)]):
             item["exact"] = _exact(ex.primal[node])
     stream = stream and ex is None  # --exact values come with the rows
-    nodes: list[dict[str, Any]] | Fragment = json_rows.nodes(t, shapes) if stream else []
+    rows = json_rows.JsonRows(t, shapes)
+    nodes: list[dict[str, Any]] | Fragment = rows.nodes() if stream else []
     for k, eqn in enumerate([] if stream else p.eqns):
         node = p.n_inputs + k
         rule_text, rule_latex = shapes.primal_rule(node)
@@ -77,12 +78,12 @@ def to_dict(t: Trace, formula: str | None = None, *, stream: bool = False) -> di
     for sweep in t.sweeps:
         steps = []
         if ex is None:
-            steps = json_rows.steps(t, sweep, shapes) if stream else \
-                _fast_steps(t, sweep, shapes)
-            rows = []
+            steps = rows.steps(sweep) if stream else _fast_steps(t, sweep, shapes)
+            exact_rows = []
         else:  # --exact: the rows carry the exact values
-            rows = tangent_rows(t, sweep) if sweep.mode == "forward" else adjoint_rows(t, sweep)
-        for row in rows:
+            exact_rows = tangent_rows(t, sweep) if sweep.mode == "forward" else \
+                adjoint_rows(t, sweep)
+        for row in exact_rows:
             if row.kind not in ("tangent", "adjoint"):
                 continue
             step: dict[str, Any] = {
@@ -97,11 +98,12 @@ def to_dict(t: Trace, formula: str | None = None, *, stream: bool = False) -> di
                 if row.flow:
                     step["flow"] = row.flow
             steps.append(step)
+        values = {lab.ids[i]: (_int(v) if i < p.n_inputs and sweep.mode == "forward" else v)
+                  for i, v in enumerate(sweep.values) if v is not None}
         sweeps.append({
             "seed": {k: _int(v) for k, v in sweep.seed.items()},
             "steps": steps,
-            "values": {lab.ids[i]: (_int(v) if i < p.n_inputs and sweep.mode == "forward" else v)
-                       for i, v in enumerate(sweep.values) if v is not None},
+            "values": json_rows.numbers(values) if stream else values,
             "result": dict(sweep.result),
         })
         exs = ex.sweep_of(sweep) if ex is not None else None
