@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from .program import Labels, Program
 from .tracing import Step, Sweep, check_finite
 
@@ -18,14 +20,17 @@ def forward_sweep(program: Program, labels: Labels, partials: list[list[float | 
     dots: list[float | None] = [seed.get(name, 0.0) for name in program.inputs]
     dots += [None] * len(program.eqns)
     steps: list[Step] = []
+    append, isfinite = steps.append, math.isfinite
     for k, eqn in enumerate(program.eqns):
         node = n + k
         total = 0.0
         for a, p in zip(eqn.args, partials[k]):
             if p is not None:
                 total += p * dots[a]  # type: ignore[operator,index]
-        dots[node] = check_finite(labels, node, total, "dot", "tangent sweep")
-        steps.append(Step(node, total))
+        if not isfinite(total):
+            check_finite(labels, node, total, "dot", "tangent sweep")  # raises
+        dots[node] = total
+        append(Step(node, total))
     result = {name: dots[node] for name, node in program.outputs}
     full_seed = {name: seed.get(name, 0.0) for name in program.inputs}
     return Sweep("forward", full_seed, steps, dots, result)  # type: ignore[arg-type]

@@ -8,6 +8,8 @@ are never reached and print no rows.
 
 from __future__ import annotations
 
+import math
+
 from .program import Labels, Program
 from .tracing import Step, Sweep, check_finite
 
@@ -22,19 +24,21 @@ def reverse_sweep(program: Program, labels: Labels, partials: list[list[float | 
         if w != 0:
             bars[node] = (bars[node] or 0.0) + w
     steps: list[Step] = []
+    append, eqns, isfinite = steps.append, program.eqns, math.isfinite
     for node in range(program.n_nodes - 1, n - 1, -1):
         bar = bars[node]
         if bar is None:
             continue
-        eqn = program.eqns[node - n]
-        for k, (a, p) in enumerate(zip(eqn.args, partials[node - n])):
+        for k, (a, p) in enumerate(zip(eqns[node - n].args, partials[node - n])):
             if p is None:
                 continue
             contribution = bar * p
             previous = bars[a]  # type: ignore[index]
             value = contribution if previous is None else previous + contribution
-            bars[a] = check_finite(labels, a, value, "bar", "adjoint sweep")  # type: ignore[arg-type,index]
-            steps.append(Step(a, value, node, k, previous))  # type: ignore[arg-type]
+            if not isfinite(value):
+                check_finite(labels, a, value, "bar", "adjoint sweep")  # type: ignore[arg-type]  # raises
+            bars[a] = value  # type: ignore[index]
+            append(Step(a, value, node, k, previous))  # type: ignore[arg-type]
     result = {name: bars[i] or 0.0 for i, name in enumerate(program.inputs)}
     full_seed = {name: weights.get(name, 0.0) for name in program.output_names()}
     return Sweep("reverse", full_seed, steps, bars, result)

@@ -12,9 +12,9 @@ from .ops import winner
 from .program import Const, Labels, Program
 
 
-@dataclass
+@dataclass(slots=True)
 class Step:
-    """One printed row of a tangent or adjoint sweep."""
+    """One printed row of a tangent or adjoint sweep (a large trace has many: slots)."""
 
     node: int  # whose tangent or adjoint this row sets
     value: float  # its value after the row
@@ -142,7 +142,8 @@ def _at(labels: Labels, nodes: list[int], values: list[float], digits: int = 6) 
 
 
 def arg_values(program: Program, node: int, values: list[float]) -> tuple[float, ...]:
-    return tuple(a.value if isinstance(a, Const) else values[a] for a in program.eqn(node).args)
+    return tuple([a.value if isinstance(a, Const) else values[a]  # type: ignore[index]
+                  for a in program.eqn(node).args])
 
 
 def evaluate_primal(program: Program, labels: Labels, point: list[float],
@@ -150,21 +151,24 @@ def evaluate_primal(program: Program, labels: Labels, point: list[float],
     """Every node's value; a domain error names the row and its arguments' values."""
     values = list(point) + [0.0] * len(program.eqns)
     n = program.n_inputs
+    isfinite = math.isfinite
     for k, eqn in enumerate(program.eqns):
         node = n + k
-        args = arg_values(program, node, values)
+        args = tuple([a.value if isinstance(a, Const) else values[a]  # as arg_values
+                      for a in eqn.args])
+        rule = eqn.rule
         try:
-            v = eqn.rule.value(FLOAT, *args)
+            v = rule.value(FLOAT, *args)
         except OverflowError:
             v = math.inf
         except (ValueError, ZeroDivisionError):
             raise _domain(program, labels, node, values, "is undefined") from None
-        if isinstance(v, complex) or not math.isfinite(v):
+        if isinstance(v, complex) or not isfinite(v):
             raise _domain(program, labels, node, values, "overflows" if isinstance(v, float) and
                           math.isinf(v) else "is undefined")
         values[node] = float(v)
-        if warnings is not None and eqn.rule.nondiff is not None:
-            msg = eqn.rule.nondiff(args)
+        if warnings is not None and rule.nondiff is not None:
+            msg = rule.nondiff(args)
             if msg:
                 warnings.append(f"{row_text(program, labels, node)} at "
                                 f"{_at(labels, program.node_args(node), values)}: {msg}")
@@ -180,20 +184,22 @@ def _domain(program: Program, labels: Labels, node: int, values: list[float],
 def partial_values(program: Program, labels: Labels, node: int,
                    values: list[float]) -> list[float | None]:
     """∂node/∂arg for every argument: ``None`` for constants and max/min losers."""
-    eqn = program.eqn(node)
-    args = arg_values(program, node, values)
+    eqn = program.eqns[node - program.n_inputs]
+    args = tuple([a.value if isinstance(a, Const) else values[a]  # as arg_values
+                  for a in eqn.args])
     rule = eqn.rule
     if rule.routes:
         w = winner(rule, args)
         return [1.0 if k == w and isinstance(a, int) else None
                 for k, a in enumerate(eqn.args)]
     out: list[float | None] = []
+    partials = rule.partials
     for k, a in enumerate(eqn.args):
         if not isinstance(a, int):
             out.append(None)
             continue
         try:
-            p = float(rule.partials[k](FLOAT, *args))
+            p = float(partials[k](FLOAT, *args))
         except (ValueError, ZeroDivisionError, OverflowError):
             p = math.nan
         if not math.isfinite(p):
