@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from math import copysign
+from operator import itemgetter
 from typing import Any
 
 from .expr import (
@@ -314,20 +315,27 @@ def _pieces(fmt: str) -> list[str]:
     return pieces
 
 
-def _join(pieces: list[str]) -> str:
-    """The ``%`` format with ``pieces`` around its holes (the inverse of :func:`_pieces`)."""
-    return "%s".join(piece.replace("%", "%%") for piece in pieces)
+def _interleaved(pieces: list[str]) -> list[str | None]:
+    """``pieces`` with a None between each two: where the holes' text goes.
+
+    A fused template is filled as ``"".join`` of a copy of this list with the holes
+    put in its odd places, which is faster than ``%`` once the text is not Latin-1
+    (``t̄1``): ``%`` widens its output as it goes, ``join`` sizes it once."""
+    out: list[str | None] = [None] * (2 * len(pieces) - 1)
+    out[0::2] = pieces
+    return out
 
 
 class _Plan:
     """A shape's records in one sweep: where its numbers come from, its frame, and its
-    fused templates by the features of its numbers (False: not usable)."""
+    fused templates by the features of its numbers (False: not usable), which are
+    shared by every sweep with the same shape and frame."""
 
     __slots__ = ("shape", "sites", "frame", "fused")
 
-    def __init__(self, shape: _Shape, sites: list[tuple[int, int, Any]], frame: str) -> None:
-        self.shape, self.sites, self.frame = shape, sites, frame
-        self.fused: dict[tuple, Any] = {}
+    def __init__(self, shape: _Shape, sites: list[tuple[int, int, Any]], frame: str,
+                 fused: dict[tuple, Any]) -> None:
+        self.shape, self.sites, self.frame, self.fused = shape, sites, frame, fused
 
 
 class ShapePrinter:
@@ -380,6 +388,7 @@ class ShapePrinter:
         self._constant_keys: dict[tuple[str, ...], tuple] = {}
         self._latex = next((st for st in self.styles if st.latex), None)
         self._infos: dict[tuple, Any] = {}  # sweep_records' number caches, by layout
+        self._fused: dict[tuple, dict[tuple, Any]] = {}  # its templates, by shape and frame
 
     # --- keys -----------------------------------------------------------------------------
     def _label_key(self, slots: tuple[int, ...], roles: tuple[str, ...]) -> tuple:
@@ -653,18 +662,27 @@ class ShapePrinter:
             return info
 
         digits = self.t.digits
-        # each number formatted once, as _Style.number does: per style its own format
-        # (None), or for LaTeX the text's number rewritten (the text style)
+        # each number formatted once, as _Style.number does: per style its own format,
+        # or for LaTeX the text's number rewritten (latex.text)
         text_style = next((st for st in styles if not st.latex), None)
-        reuse = [st.text is not None or st is text_style for st in styles]
-        tall_at = next((i for i, st in enumerate(styles) if st.latex), None)
+        if len(styles) == 2 and styles[0] is text_style and styles[1].text is text_style:
+            fmt = text_style.fmt  # the usual pair, written out
 
-        def info_of(x: float) -> tuple:
-            text = text_style.fmt(x, digits) if text_style is not None else ""
-            strings = [(text if st is text_style else _latex_of_text(text)) if again else
-                       st.fmt(x, digits) for st, again in zip(styles, reuse)]
-            tall = 2 * (TALL in strings[tall_at]) if tall_at is not None else 0
-            return ((copysign(1.0, x) < 0) + tall, *[escape(s) for s in strings])
+            def info_of(x: float) -> tuple:
+                text = fmt(x, digits)
+                latex = _latex_of_text(text)
+                return ((copysign(1.0, x) < 0) + 2 * (TALL in latex), escape(text),
+                        escape(latex))
+        else:
+            reuse = [st.text is not None or st is text_style for st in styles]
+            tall_at = next((i for i, st in enumerate(styles) if st.latex), None)
+
+            def info_of(x: float) -> tuple:
+                text = text_style.fmt(x, digits) if text_style is not None else ""
+                strings = [(text if st is text_style else _latex_of_text(text)) if again else
+                           st.fmt(x, digits) for st, again in zip(styles, reuse)]
+                tall = 2 * (TALL in strings[tall_at]) if tall_at is not None else 0
+                return ((copysign(1.0, x) < 0) + tall, *[escape(s) for s in strings])
 
         def value_info(x: float) -> tuple:
             if x == 0 and x.__class__ is float:
@@ -699,7 +717,11 @@ class ShapePrinter:
                     sites.append((1, slot, None))
             else:
                 sites.append((3, 0, _evaluator(site, vals, derivs)))
-        return _Plan(shape, sites, layout.step_frame(sweep, step))
+        frame = layout.step_frame(sweep, step)
+        # the templates refer to layout.ids and keep that list alive: its id is its own
+        fused = self._fused.setdefault(
+            (shape, frame, layout.escape, layout.number, id(layout.ids)), {})
+        return _Plan(shape, sites, frame, fused)
 
     def _fuse_step(self, plan: _Plan, sweep: Sweep, step: Step, slots: tuple[int, ...],
                    numbers: list[float], found: list[tuple], layout: Layout) -> Any:
@@ -725,7 +747,7 @@ class ShapePrinter:
                              (0, j, style.escaped_names(names, escape)))
                 pieces.append(escape(text))
             pieces[-1] += frame[3 + i]
-        fused = (_join(pieces), tuple(holes))
+        fused = (_interleaved(pieces), tuple(holes))
         return fused if _fill_record(fused, slots, found) == ordinary else False
 
     def sweep_records(self, sweep: Sweep, layout: Layout) -> list[str]:
@@ -751,7 +773,7 @@ class ShapePrinter:
         get, get_value = cache.get, values.get
         plans: dict[tuple, _Plan] = {}  # by the step's key, in this sweep (as sweep_lines)
         out: list[str] = []
-        append = out.append
+        append, join, first = out.append, "".join, itemgetter(0)
         for step in steps:
             if forward:
                 node = step.node
@@ -770,21 +792,24 @@ class ShapePrinter:
             plan = plans.get(key)
             if plan is None:
                 plan = plans[key] = self._plan(sweep, step, layout)
-            numbers = [vals[slots[j]] if where == 0 else derivs[slots[j]] if where == 1 else
-                       previous if where == 2 else call(slots, previous)
-                       for where, j, call in plan.sites]
-            found = [get(x) or site_info(x) for x in numbers]
-            features = tuple([info[0] for info in found])  # the variant's key
+            # each number (as _numbers) and what the records show of it, in one pass
+            found = [get(x := vals[slots[j]] if where == 0 else derivs[slots[j]] if where == 1
+                         else previous if where == 2 else call(slots, previous)) or
+                     site_info(x) for where, j, call in plan.sites]
+            features = tuple(map(first, found))  # the variant's key
             value = step.value
             found.append(get_value(value) or value_info(value))
             fused = plan.fused.get(features)
             if fused is None:
+                numbers = _plan_numbers(plan, slots, previous, vals, derivs)
                 fused = plan.fused[features] = self._fuse_step(plan, sweep, step, slots,
                                                                numbers, found, layout)
             if fused:
-                fmt, holes = fused
-                append(fmt % tuple([names[slots[j]] if not kind else found[j][kind]
-                                    for kind, j, names in holes]))
+                text, holes = fused
+                text = text[:]
+                text[1::2] = [names[slots[j]] if not kind else found[j][kind]
+                              for kind, j, names in holes]
+                append(join(text))
             else:
                 append(self._step_record(sweep, step, plan.frame, layout))
         return out
@@ -824,7 +849,7 @@ class ShapePrinter:
             out[-1] += pieces[3 + n_args + i]
         holes += [(2, j, None) for j in range(len(extra))]
         out += pieces[3 + n_args + len(self.styles):]
-        fused = (_join(out), tuple(holes))
+        fused = (_interleaved(out), tuple(holes))
         value = layout.number(self.t.values[node])
         return fused if _fill_node(fused, slots, value, extra) == ordinary else False
 
@@ -839,7 +864,7 @@ class ShapePrinter:
         vals, kinds, eqn_slots, number = self.t.values, self.kinds, self._slots, layout.number
         plans: dict[tuple, Any] = {}
         out: list[str] = []
-        append = out.append
+        append, join = out.append, "".join
         for k, (frame, extra) in enumerate(frames):
             node = n + k
             slots = (node, *eqn_slots[k])
@@ -848,10 +873,12 @@ class ShapePrinter:
             if fused is None:
                 fused = plans[key] = self._fuse_node(node, slots, frame, extra, layout)
             if fused:
-                fmt, holes = fused
+                text, holes = fused
                 value = number(vals[node])
-                append(fmt % tuple([names[slots[j]] if not kind else value if kind == 1 else
-                                    extra[j] for kind, j, names in holes]))
+                text = text[:]
+                text[1::2] = [names[slots[j]] if not kind else value if kind == 1 else extra[j]
+                              for kind, j, names in holes]
+                append(join(text))
             else:
                 append(self._node_record(node, frame, extra, layout))
         return out
@@ -867,19 +894,30 @@ def _fill(compiled: tuple[str, Holes], slots: tuple[int, ...], strings: list[str
     return fmt % tuple([strings[i] if kind else names[slots[i]] for kind, i, names in holes])
 
 
-def _fill_record(fused: tuple[str, Holes], slots: tuple[int, ...], found: list[tuple]) -> str:
+def _plan_numbers(plan: _Plan, slots: tuple[int, ...], previous: float | None,
+                  vals: list[float], derivs: list[float | None]) -> list[float]:
+    """A step's numbers from its plan's sites (as the loop of ``sweep_records``)."""
+    return [vals[slots[j]] if where == 0 else derivs[slots[j]] if where == 1 else  # type: ignore[misc]
+            previous if where == 2 else call(slots, previous) for where, j, call in plan.sites]
+
+
+def _fill_record(fused: tuple[list[str | None], Holes], slots: tuple[int, ...],
+                 found: list[tuple]) -> str:
     """A fused step template filled (as the loop of :meth:`ShapePrinter.sweep_records`)."""
-    fmt, holes = fused
-    return fmt % tuple([names[slots[j]] if not kind else found[j][kind]
-                        for kind, j, names in holes])
+    text, holes = fused
+    text = text[:]
+    text[1::2] = [names[slots[j]] if not kind else found[j][kind] for kind, j, names in holes]
+    return "".join(text)  # type: ignore[arg-type]
 
 
-def _fill_node(fused: tuple[str, Holes], slots: tuple[int, ...], value: str,
+def _fill_node(fused: tuple[list[str | None], Holes], slots: tuple[int, ...], value: str,
                extra: tuple[str, ...]) -> str:
     """A fused primal template filled (as the loop of :meth:`ShapePrinter.primal_records`)."""
-    fmt, holes = fused
-    return fmt % tuple([names[slots[j]] if not kind else value if kind == 1 else extra[j]
-                        for kind, j, names in holes])
+    text, holes = fused
+    text = text[:]
+    text[1::2] = [names[slots[j]] if not kind else value if kind == 1 else extra[j]
+                  for kind, j, names in holes]
+    return "".join(text)  # type: ignore[arg-type]
 
 
 def _evaluator(site: D, vals: list[float],
