@@ -520,9 +520,13 @@ class _Builder:
         self.input_line: dict[str, int] = {}
         self.used_after: dict[str, bool] = {}
         self.counter = 0
+        # ast's byte offsets are the user's columns: ASCII text, no '^' converted
+        self.plain = not src.colmaps and all(line.isascii() for line in converted_lines)
 
     # positions
     def pos(self, node: ast.AST) -> tuple[int, int]:
+        if self.plain and hasattr(node, "lineno"):
+            return node.lineno, node.col_offset  # type: ignore[attr-defined]
         line = getattr(node, "lineno", 1)
         col = self.src.orig_col(line, getattr(node, "col_offset", 0), self.clines[line - 1]
                                 if line - 1 < len(self.clines) else "")
