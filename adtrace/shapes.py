@@ -163,12 +163,13 @@ class _Style:
             names = self.names[role] = self.labels.marked_names(role, self.latex)
         return names
 
-    def escaped_names(self, names: list[str], escape: Callable[[str], str]) -> list[str]:
-        """``names`` (a list from :meth:`names_of`) passed through ``escape``, made once."""
+    def escaped_names(self, names: list[str], layout: Layout) -> list[str]:
+        """``names`` (a list from :meth:`names_of`) as ``layout.escape_all`` writes them,
+        made once per escape function."""
         role = next(role for role, known in self.names.items() if known is names)
-        out = self._escaped.get((role, escape))
+        out = self._escaped.get((role, layout.escape))
         if out is None:
-            out = self._escaped[role, escape] = [escape(s) for s in names]
+            out = self._escaped[role, layout.escape] = layout.escape_all(names)
         return out
 
     def number(self, x: float) -> str:
@@ -286,6 +287,12 @@ class Layout:
     def number(self, x: float) -> str:
         """A row's value as the record writes it."""
         raise NotImplementedError
+
+    def escape_all(self, texts: list[str]) -> list[str]:
+        """:meth:`escape` of each text (the labels of every node); a subclass may do it
+        faster."""
+        escape = self.escape
+        return [escape(s) for s in texts]
 
     def step_frame(self, sweep: Sweep, step: Step) -> str:
         """A step's record, with holes for its id, its value and its line in each style.
@@ -744,7 +751,7 @@ class ShapePrinter:
             pieces[-1] += escape(literal[0])
             for (kind, j, names), text in zip(line_holes, literal[1:]):
                 holes.append((1 + i, j, None) if kind else
-                             (0, j, style.escaped_names(names, escape)))
+                             (0, j, style.escaped_names(names, layout)))
                 pieces.append(escape(text))
             pieces[-1] += frame[3 + i]
         fused = (_interleaved(pieces), tuple(holes))
@@ -841,10 +848,10 @@ class ShapePrinter:
         for i, style in enumerate(self.styles):
             fmt, rule_holes = shape.rules[i]
             literal = _pieces(fmt)
-            holes.append((0, 0, style.escaped_names(style.names_of("val"), escape)))
+            holes.append((0, 0, style.escaped_names(style.names_of("val"), layout)))
             out.append(escape(" = " + literal[0]))
             for (_, j, names), text in zip(rule_holes, literal[1:]):
-                holes.append((0, j, style.escaped_names(names, escape)))
+                holes.append((0, j, style.escaped_names(names, layout)))
                 out.append(escape(text))
             out[-1] += pieces[3 + n_args + i]
         holes += [(2, j, None) for j in range(len(extra))]

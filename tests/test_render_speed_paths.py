@@ -18,7 +18,7 @@ from adtrace import trace
 from adtrace.render import json_rows
 from adtrace.render.json import render
 from adtrace.render.jsontext import Fragment, dumps
-from adtrace.shapes import ShapePrinter
+from adtrace.shapes import Layout, ShapePrinter
 
 CHAIN = "\n".join(["t1 = sin(x1)*x2"] + [f"t{k} = sin(t{k - 1})*x2 + cos(t{k - 1} - x1)"
                                           for k in range(2, 41)])
@@ -101,6 +101,15 @@ def test_the_json_escape_works_character_by_character(a, b):
     assert '"' + json_rows._escape(a) + '"' == json.dumps(a, ensure_ascii=False)
 
 
+labels = st.lists(st.text(alphabet=st.sampled_from('ab\\"\n\x01{}_ē'), max_size=6), max_size=5)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(labels, st.lists(st.text(), max_size=4)))
+def test_escaping_every_label_at_once_escapes_each(texts):
+    assert json_rows._escape_all(texts) == [json_rows._escape(s) for s in texts]
+
+
 def _as_fragments(value, pieces):  # type: ignore[no-untyped-def]
     """Replace every list of the value by a fragment writing it (in pieces or whole)."""
     if isinstance(value, list):
@@ -133,8 +142,50 @@ def test_fragments_in_pieces_write_what_json_dumps_writes(value, pieces, end):
     assert dumps(_as_fragments(value, pieces), end=end) == expected
 
 
-def test_numbers_fragment_writes_what_json_dumps_writes():
-    mapping = {"x1": 1, "x̄2": -0.0, 'a"b\\': 2.5e-300, "w3": 7.0}
-    assert dumps({"values": json_rows.numbers(mapping)}) == \
-        json.dumps({"values": mapping}, indent=2, ensure_ascii=False)
-    assert dumps({"values": json_rows.numbers({})}) == json.dumps({"values": {}}, indent=2)
+class _Plain(Layout):
+    """Records as plain lines, ``id | value | line per style``, with a marker escaped."""
+
+    def __init__(self, t, n_styles: int) -> None:  # type: ignore[no-untyped-def]
+        self.t, self.n = t, n_styles
+        self.ids = [f"<{s}>" for s in t.labels.ids]
+
+    @staticmethod
+    def escape(text: str) -> str:
+        return text.replace("%", "%%%").replace("=", "~")  # character by character
+
+    @staticmethod
+    def number(x: float) -> str:
+        return repr(x)
+
+    def step_frame(self, sweep, step) -> str:  # type: ignore[no-untyped-def]
+        return "%s | %s" + " | %s" * self.n + (" +" if step.accumulates else "") + " 100%%"
+
+    def node_frames(self):  # type: ignore[no-untyped-def]
+        p = self.t.program
+        return [("%s(" + ", ".join("%s" if isinstance(a, int) else a.text.replace("%", "%%")
+                                   for a in e.args) + ") %s" + " | %s" * self.n + " %s",
+                 (e.op,)) for e in p.eqns]
+
+
+@pytest.mark.parametrize("styles", [("text",), ("latex",), ("latex", "text"),
+                                    ("text", "latex")])
+@pytest.mark.parametrize("mode", ["forward", "reverse"])
+def test_records_of_any_styles_are_the_lines_in_their_frames(styles, mode):
+    t = trace(CHAIN + "\ny = max(t40, x1, 2) - abs(t39)", POINT, mode=mode, check=False,
+              digits=2)
+    shapes = ShapePrinter(t, styles)
+    layout = _Plain(t, len(styles))
+    for sweep in t.sweeps:
+        expected = [layout.step_frame(sweep, step) % (
+            layout.ids[step.node], repr(step.value), *map(layout.escape, lines))
+            for step, lines in zip(sweep.steps, shapes.sweep_lines(sweep))]
+        assert shapes.sweep_records(sweep, layout) == expected
+    p = t.program
+    expected = []
+    for k, (frame, extra) in enumerate(layout.node_frames()):
+        node = p.n_inputs + k
+        names = [shapes.styles[i].names_of("val")[node] for i in range(len(styles))]
+        lines = [f"{name} = {rule}" for name, rule in zip(names, shapes.primal_rule(node))]
+        expected.append(frame % (layout.ids[node], *[layout.ids[a] for a in p.node_args(node)],
+                                 repr(t.values[node]), *map(layout.escape, lines), *extra))
+    assert shapes.primal_records(layout) == expected

@@ -98,12 +98,15 @@ def to_dict(t: Trace, formula: str | None = None, *, stream: bool = False) -> di
                 if row.flow:
                     step["flow"] = row.flow
             steps.append(step)
-        values = {lab.ids[i]: (_int(v) if i < p.n_inputs and sweep.mode == "forward" else v)
-                  for i, v in enumerate(sweep.values) if v is not None}
+        forward = sweep.mode == "forward"
+        values = rows.values(sweep, _int if forward else None) if stream else None
+        if values is None:
+            values = {lab.ids[i]: (_int(v) if i < p.n_inputs and forward else v)
+                      for i, v in enumerate(sweep.values) if v is not None}
         sweeps.append({
             "seed": {k: _int(v) for k, v in sweep.seed.items()},
             "steps": steps,
-            "values": json_rows.numbers(values) if stream else values,
+            "values": values,
             "result": dict(sweep.result),
         })
         exs = ex.sweep_of(sweep) if ex is not None else None

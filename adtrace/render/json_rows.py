@@ -13,6 +13,8 @@ values are asked for.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from json.encoder import encode_basestring as enc
 from typing import Any
 
@@ -37,6 +39,20 @@ def _escape(text: str) -> str:
     return enc(text)[1:-1]
 
 
+# what encode_basestring escapes (ensure_ascii=False): quote, backslash, control characters
+_SPECIAL = re.compile(r'["\\\x00-\x1f]')
+
+
+def _escape_all(texts: list[str]) -> list[str]:
+    """:func:`_escape` of each text; labels need at most their backslashes doubled."""
+    special = set(_SPECIAL.findall("".join(texts)))
+    if not special:
+        return list(texts)
+    if special == {"\\"}:
+        return [s.replace("\\", "\\\\") for s in texts]
+    return [_escape(s) for s in texts]
+
+
 def _literal(text: str) -> str:
     """A JSON string as literal text of a ``%`` format."""
     return enc(text).replace("%", "%%")
@@ -55,19 +71,6 @@ def _items(items: list[str], indent: str) -> str | list[str]:
     return pieces
 
 
-def numbers(mapping: dict[str, Any]) -> Fragment:
-    """A JSON object of numbers (a sweep's 20,000 values), written in one go."""
-
-    def write(indent: str) -> str:
-        if not mapping:
-            return "{}"
-        inner = indent + "  "
-        return "{\n" + inner + (",\n" + inner).join([
-            f"{enc(k)}: {_number(v)}" for k, v in mapping.items()]) + "\n" + indent + "}"
-
-    return Fragment(write)
-
-
 class JsonRows:
     """The ``nodes`` array and each sweep's ``steps`` array of one trace, as fragments
     of the document (:class:`adtrace.render.jsontext.Fragment`)."""
@@ -75,7 +78,8 @@ class JsonRows:
     def __init__(self, t: Trace, shapes: ShapePrinter) -> None:
         self.t = t
         self.shapes = shapes  # text and LaTeX, in that order
-        self.ids = [enc(s) for s in t.labels.ids]
+        self.ids = [f'"{s}"' for s in _escape_all(t.labels.ids)]
+        self.unique = len(set(self.ids)) == len(self.ids)
 
     def nodes(self) -> Fragment:
         """The primal trace: ``{"id", "op", "args", "value", "text", "latex"[, "name"]}``."""
@@ -87,12 +91,32 @@ class JsonRows:
         return Fragment(lambda indent: _items(
             self.shapes.sweep_records(sweep, _Layout(self, indent)), indent))
 
+    def values(self, sweep: Sweep, inputs: Callable[[float], Any] | None = None) -> Fragment | None:
+        """A sweep's tangents or adjoints by id, ``{"x1": 1, "w1": 0.5}``, the nodes it did
+        not reach left out, ``inputs`` applied to the inputs' values; None where two nodes
+        share an id (a dict keeps one of them)."""
+        if not self.unique:
+            return None
+        n = self.t.program.n_inputs if inputs is not None else 0
+
+        def write(indent: str) -> str:
+            ids = self.ids
+            items = [f"{ids[i]}: {_number(inputs(v) if i < n else v)}"  # type: ignore[misc]
+                     for i, v in enumerate(sweep.values) if v is not None]
+            if not items:
+                return "{}"
+            inner = indent + "  "
+            return "{\n" + inner + (",\n" + inner).join(items) + "\n" + indent + "}"
+
+        return Fragment(write)
+
 
 class _Layout(Layout):
     """The JSON objects of the rows, as array items at one indentation."""
 
     escape = staticmethod(_escape)
     number = staticmethod(_number)
+    escape_all = staticmethod(_escape_all)
 
     def __init__(self, rows: JsonRows, indent: str) -> None:
         self.t = rows.t
