@@ -101,7 +101,8 @@ class JsonRows:
 
         def write(indent: str) -> str:
             ids = self.ids
-            items = [f"{ids[i]}: {_number(inputs(v) if i < n else v)}"  # type: ignore[misc]
+            items = [f"{ids[i]}: {_float_repr(v)}" if v.__class__ is float and v - v == 0.0
+                     and i >= n else f"{ids[i]}: {_number(inputs(v) if i < n else v)}"  # type: ignore[misc]
                      for i, v in enumerate(sweep.values) if v is not None]
             if not items:
                 return "{}"
@@ -145,21 +146,27 @@ class _Layout(Layout):
         p, ids = self.t.program, self.t.labels.ids
         n, field = p.n_inputs, self.field
         between = ",\n" + field + "  "
-        frames: dict[tuple[int, bool], str] = {}  # by the equation's kind, and if named
+        # by the equation's kind: without, and with a "name" (Labels.name, where the
+        # user's name is not the id)
+        frames: tuple[dict[int, str], dict[int, str]] = ({}, {})
+
+        def frame(kind: int, eqn: Any, named: bool) -> str:
+            args = between.join(["%s" if a.__class__ is int else _literal(a.text)
+                                 for a in eqn.args])
+            made = frames[named][kind] = (
+                "{\n" + field + '"id": %s,\n' + field + '"op": ' + _literal(eqn.op)
+                + ",\n" + field + '"args": [\n' + field + "  " + args + "\n" + field
+                + '],\n' + field + '"value": %s,\n' + field + '"text": "%s",\n' + field
+                + '"latex": "%s"' + (",\n" + field + '"name": %s' if named else "")
+                + self.end)
+            return made
+
+        without, with_name = frames
         out: list[tuple[str, tuple[str, ...]]] = []
-        plain: tuple[str, ...] = ()
         for k, (kind, eqn) in enumerate(zip(self.kinds, p.eqns)):
-            name = eqn.name  # Labels.name: the user's name, where it is not the id
-            named = bool(name) and name != ids[n + k]
-            frame = frames.get((kind, named))
-            if frame is None:
-                args = between.join(["%s" if a.__class__ is int else _literal(a.text)
-                                     for a in eqn.args])
-                frame = frames[kind, named] = (
-                    "{\n" + field + '"id": %s,\n' + field + '"op": ' + _literal(eqn.op)
-                    + ",\n" + field + '"args": [\n' + field + "  " + args + "\n" + field
-                    + '],\n' + field + '"value": %s,\n' + field + '"text": "%s",\n' + field
-                    + '"latex": "%s"' + (",\n" + field + '"name": %s' if named else "")
-                    + self.end)
-            out.append((frame, (enc(name),) if named else plain))  # type: ignore[arg-type]
+            name = eqn.name
+            if name and name != ids[n + k]:
+                out.append((with_name.get(kind) or frame(kind, eqn, True), (enc(name),)))
+            else:
+                out.append((without.get(kind) or frame(kind, eqn, False), ()))
         return out
