@@ -373,8 +373,13 @@ class Labels:
             raise ValueError(f"unknown role {role!r}")
         if latex:
             head = self._LATEX_HEAD.match
+            lines = "\n" in "".join(names)  # the pattern's (.*) stops at a line break
             out = []
             for name in names:
+                first = name[:1]
+                if first and first not in "\\_^" and not lines:  # x_{1}: one plain letter
+                    out.append(rf"\{role}{{{first}}}{name[1:]}")
+                    continue
                 m = head(name)
                 assert m is not None
                 out.append(rf"\{role}{{{m.group(1)}}}{m.group(2)}")
@@ -384,11 +389,15 @@ class Labels:
         letters: dict[str, str] = {}  # stem -> the stem with the mark, as _mark makes it
         out = []
         for name in names:
-            m = stem(name)
-            if m is None:  # as _mark: the whole name is the stem
-                s, rest = name, ""
+            s = name.rstrip("0123456789")
+            if s.isascii() and s.isalpha():  # t12: ASCII letters, then digits
+                rest = name[len(s):]
             else:
-                s, rest = m.group(1), m.group(2)
+                m = stem(name)
+                if m is None:  # as _mark: the whole name is the stem
+                    s, rest = name, ""
+                else:
+                    s, rest = m.group(1), m.group(2)
             if not s:
                 out.append(name + mark)
                 continue

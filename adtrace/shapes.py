@@ -646,28 +646,13 @@ class ShapePrinter:
     def _number_infos(self, layout: Layout) -> tuple[dict, dict, Callable, Callable]:
         """Caches of what a record shows of a number: its features (as :meth:`_variant`
         computes them), its text in each style (escaped), and for a row's value also
-        the record's own writing of it.  Zeros are not cached (0.0 and -0.0 are one key)."""
+        the record's own writing of it; and the functions that fill them.  Zeros are
+        not cached by value (0.0 and -0.0 are one key), but by sign."""
         caches = self._infos.get((layout.escape, layout.number))
         if caches is not None:
             return caches
         escape, record = layout.escape, layout.number
         styles = self.styles
-        sites: dict[float, tuple] = {}
-        values: dict[float, tuple] = {}
-        zeros: dict[tuple[bool, bool], tuple] = {}  # by (value?, negative?): adjoints underflow
-
-        def site_info(x: float) -> tuple:
-            if x == 0 and x.__class__ is float:
-                key = (False, copysign(1.0, x) < 0)
-                info = zeros.get(key)
-                if info is None:
-                    info = zeros[key] = info_of(x)
-                return info
-            info = info_of(x)
-            if x.__class__ is float and x == x:
-                sites[x] = info
-            return info
-
         digits = self.t.digits
         # each number formatted once, as _Style.number does: per style its own format,
         # or for LaTeX the text's number rewritten (latex.text)
@@ -691,16 +676,27 @@ class ShapePrinter:
                 tall = 2 * (TALL in strings[tall_at]) if tall_at is not None else 0
                 return ((copysign(1.0, x) < 0) + tall, *[escape(s) for s in strings])
 
+        sites: dict[float, tuple] = {}
+        values: dict[float, tuple] = {}
+        # by sign (negative?): adjoints that underflow make thousands of zeros
+        zero_sites = {sign: info_of(zero) for sign, zero in ((False, 0.0), (True, -0.0))}
+        zero_values = {sign: (*zero_sites[sign], record(zero))
+                       for sign, zero in ((False, 0.0), (True, -0.0))}
+
+        def site_info(x: float) -> tuple:
+            if x.__class__ is not float:
+                return info_of(x)
+            if x == 0:
+                return zero_sites[copysign(1.0, x) < 0]
+            info = sites[x] = info_of(x)
+            return info
+
         def value_info(x: float) -> tuple:
-            if x == 0 and x.__class__ is float:
-                key = (True, copysign(1.0, x) < 0)
-                info = zeros.get(key)
-                if info is None:
-                    info = zeros[key] = (*info_of(x), record(x))
-                return info
-            info = (*(sites.get(x) or site_info(x)), record(x))
-            if x.__class__ is float and x == x:
-                values[x] = info
+            if x.__class__ is not float:
+                return (*info_of(x), record(x))
+            if x == 0:
+                return zero_values[copysign(1.0, x) < 0]
+            info = values[x] = (*(sites.get(x) or site_info(x)), record(x))
             return info
 
         caches = self._infos[layout.escape, layout.number] = (sites, values, site_info,

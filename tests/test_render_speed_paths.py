@@ -82,6 +82,7 @@ def test_mixed_tall_and_flat_labels_take_the_plain_way_and_agree(monkeypatch):
 @pytest.mark.parametrize("formula,at", [
     ("α1 = sin(x1)*β; γ_2 = α1 + Ω", "x1=1,β=2,Ω=3"),
     ("é = sin(x1)*Ж; y = é*_a + xy_z + λ", "x1=1,Ж=2,_a=1,xy_z=3,λ=0.5"),
+    ("x1y2 = sin(ab)*a_1 + Δx1 + Γ2; q = x1y2*ab", "ab=1,a_1=2,Δx1=3,Γ2=0.5"),
 ])
 def test_marked_names_are_the_labels_of_every_node(formula, at, scheme):
     lab = trace(formula, at, mode="reverse", labels=scheme, check=False).labels
