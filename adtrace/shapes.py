@@ -13,6 +13,12 @@ Safety: the first row of every template is also printed the ordinary way
 (:class:`adtrace.rows.RowPrinter`); if the two differ, that template is never used
 and its rows are printed the ordinary way.  ``tests/test_programs.py`` compares
 both on random programs.
+
+For ``--format json`` the same holds one level up: a :class:`Layout` gives each
+row's record (a JSON object) as a frame around its lines, and
+:meth:`ShapePrinter.sweep_records` / :meth:`ShapePrinter.primal_records` fuse frame
+and templates into one template per shape, checked on its first row against the
+frame filled with the ordinary lines.
 """
 
 from __future__ import annotations
@@ -629,10 +635,11 @@ class ShapePrinter:
     # --- records: a row as one filled template ------------------------------------------------
     #
     # sweep_records and primal_records give what the frames of a Layout filled with the
-    # rows' ids, values and lines give (the "ordinary" records below), one ``%`` per row:
+    # rows' ids, values and lines give (the "ordinary" records below), one join per row:
     # the frame and the lines' templates are fused into one template per shape and
-    # pattern of number features.  Every fused template is checked on its first row
-    # against the ordinary record, and never used if they differ.
+    # pattern of number features, its literal text escaped once.  Every fused template
+    # is checked on its first row against the ordinary record, and never used if they
+    # differ (the lines themselves are checked against RowPrinter, as everywhere here).
 
     def _step_record(self, sweep: Sweep, step: Step, frame: str, layout: Layout,
                      lines: list[str] | None = None) -> str:
@@ -735,7 +742,9 @@ class ShapePrinter:
         ordinary = self._step_record(sweep, step, plan.frame, layout)
         n_styles = len(self.styles)
         frame = _pieces(plan.frame)
-        if variant is None or None in variant.lines or len(frame) != 3 + n_styles:
+        features = tuple(info[0] for info in found[:-1])  # the key it is stored under
+        if variant is None or variant is not plan.shape.variants.get(features) or \
+                None in variant.lines or len(frame) != 3 + n_styles:
             return False
         escape = layout.escape
         value = len(numbers)  # the value's place in ``found``
@@ -757,8 +766,9 @@ class ShapePrinter:
         """Every step of a sweep as its record: ``layout.step_frame`` filled with the
         step's id, value and its :meth:`lines` (escaped).
 
-        The hot loop of a large JSON trace: per step, its shape, its numbers, and one
-        ``%`` of the fused template of that shape and those numbers' features.
+        The hot loop of a large JSON trace: per step, its shape, its numbers (each
+        formatted once per trace), and one join of the fused template of that shape and
+        those numbers' features.
         """
         steps = sweep.steps
         forward = sweep.mode == "forward"
@@ -840,7 +850,7 @@ class ShapePrinter:
         escape, ids = layout.escape, layout.ids
         holes: list[tuple[int, int, Any]] = [(0, j, ids) for j in range(1 + n_args)]
         holes.append((1, 0, None))
-        out = pieces[:2 + n_args + 1]
+        out = pieces[:3 + n_args]  # up to the first line
         for i, style in enumerate(self.styles):
             fmt, rule_holes = shape.rules[i]
             literal = _pieces(fmt)
