@@ -492,7 +492,7 @@ def _syntax_message(msg: str) -> str:
 # --- the tree -----------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Node:
     """A provisional node while the DAG is built."""
 
@@ -617,6 +617,10 @@ class _Builder:
                 if n:
                     del results[-n:]
                 results.append(build(node, kids, stmt, pre))
+                continue
+            if item.__class__ is ast.Name:  # a leaf: built as soon as it is visited
+                self.counter += 1
+                results.append(build(item, [], stmt, self.counter - 1))
                 continue
             kids_of = children(item)
             stack.append((item, self.counter, len(kids_of)))
