@@ -13,6 +13,7 @@ import json
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_programs import json_values
 
 from adtrace import trace
 from adtrace.render import json_rows
@@ -126,14 +127,6 @@ def _as_fragments(value, pieces):  # type: ignore[no-untyped-def]
     if isinstance(value, dict):
         return {k: _as_fragments(v, pieces) for k, v in value.items()}
     return value
-
-
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner,
-                                                                max_size=4),
-    max_leaves=20)
 
 
 @settings(max_examples=200, deadline=None)
