@@ -277,17 +277,20 @@ def _check_tokens(src: _Source, tokens: Iterable[tokenize.TokenInfo],
 
 _FAST_CHARS = re.compile(r"[^A-Za-z0-9_ \t\n.+\-*/^(),;=]")
 _NUMBER_TOKEN = r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
-_FAST_REFUSED = [re.compile(pattern) for pattern in (
-    r"\b(?:" + "|".join(keyword.kwlist) + r")\b",  # keywords
-    r"(?<!\w)__",  # names that start with '__'
-    rf"[\w.]{{{min(MAX_NAME_CHARS, MAX_NUMBER_DIGITS) + 1},}}",  # long names, long numbers
-    r"(?<![\w.])0\d",  # leading zeros
-    r"\d[eE][+-]?\d{3}",  # exponents that may overflow
-    r"\)\s*\(",  # ')(' (also across lines, where it may be two statements)
-    # a number glued to a letter, digit, '_' or '.' ('2x', '0x1f', '1_000', '1.2.3'); the
-    # lookahead and back reference take the number whole, as the tokenizer does
-    r"(?<![\w.])(?=(" + _NUMBER_TOKEN + r"))\1[\w.]",
-)]
+# what the fast path refuses, as one pattern: one pass over the text
+_FAST_REFUSED = re.compile(r"""
+    (?<![\w.])  # at the start of a name or number:
+    (?: (?:""" + "|".join(keyword.kwlist) + r""")\b  # a keyword
+      | __  # a name that starts with '__'
+      | [\w.]{""" + str(min(MAX_NAME_CHARS, MAX_NUMBER_DIGITS) + 1) + r""",}  # a long one
+      | 0\d  # a leading zero
+      | [\d.][\w.]*[eE][+-]?\d{3}  # an exponent that may overflow
+      # a number glued to a letter, digit, '_' or '.' ('2x', '0x1f', '1_000', '1.2.3'):
+      # the lookahead and back reference take the number whole, as the tokenizer does
+      | (?=(""" + _NUMBER_TOKEN + r"""))\1[\w.]
+    )
+  | \)\s*\(  # ')(' (also across lines, where it may be two statements)
+""", re.VERBOSE)
 _FAST_OPS = re.compile(r"\*\*|[-+*/^()\n;]")
 _COMMENT = re.compile(r"#[^\n]*")
 
@@ -296,12 +299,12 @@ def _fast_scan(src: _Source) -> dict[tuple[int, int], tuple[int, str]] | None:
     """The positions of the ``^`` to convert, or None if the text needs the full check.
 
     Refused here: any character but ASCII letters, digits and ``_ .+-*/^(),;=``, and
-    white space (comments aside); the patterns of ``_FAST_REFUSED``; more than
+    white space (comments aside); what ``_FAST_REFUSED`` finds; more than
     :data:`MAX_PAREN_DEPTH` nested parentheses and more than
     :data:`MAX_STATEMENT_OPS` operators in a statement.
     """
     code = _COMMENT.sub("", src.text) if "#" in src.text else src.text
-    if _FAST_CHARS.search(code) or any(p.search(code) for p in _FAST_REFUSED):
+    if _FAST_CHARS.search(code) or _FAST_REFUSED.search(code):
         return None
     depth = ops = 0
     for tok in _FAST_OPS.findall(code):
