@@ -151,6 +151,17 @@ def _check(trace: Trace) -> Check:
 
 
 def _exact_point(trace: Trace) -> str | None:
+    """:func:`_walk_exactly`, which gives no verdict (None) where SymPy fails or an exact
+    value grows too large (``x*x`` squared 30 times at ``x = 1/10``)."""
+    try:
+        return _walk_exactly(trace)
+    except DomainError:
+        raise
+    except Exception:  # SymPy's own failures, and ExactTooLarge: no verdict
+        return None
+
+
+def _walk_exactly(trace: Trace) -> str | None:
     """Walk the program once more at the exact point (``x = pi`` is pi, not 3.14159...).
 
     Floating point can miss a singularity: ``sin(pi)`` is 1.2e-16 in doubles, so
@@ -159,8 +170,9 @@ def _exact_point(trace: Trace) -> str | None:
     without a finite derivative, is a :class:`DomainError` naming it; a node at a kink
     there (``abs`` at 0, tied ``max``) gives the note to put on the disagreeing entries.
     Only SymPy's automatic evaluation is used (no simplification), so not every such
-    point is found.
+    point is found; the walk stops at a value as large as ``--exact`` refuses to show.
     """
+    from .exact import exceeds_bounds
     from .program import Const
     from .symbolic import SYMPY
 
@@ -189,6 +201,8 @@ def _exact_point(trace: Trace) -> str | None:
             if kink:
                 return (f"not differentiable at this point ({row_text(p, labels, node)}: "
                         f"{kink.split(';')[0]} exactly here, which floating point misses)")
+        if exceeds_bounds(value):
+            return None
         exact.append(value)
     return None
 

@@ -158,7 +158,7 @@ class _Work:
         """``value``, or None (and a note) when it is too large to carry further."""
         if value is None:
             return None
-        if _too_large(value):
+        if exceeds_bounds(value):
             self.too_large.append(name)
             return None
         return value
@@ -301,7 +301,9 @@ def _safe(make: Any, *args: Any) -> Any:
         raise
 
 
-def _too_large(value: Any) -> bool:
+def exceeds_bounds(value: Any) -> bool:
+    """Too large to carry further exactly: a big tree, a huge rational, a float, or
+    something infinite or not real."""
     import sympy
 
     count = 0

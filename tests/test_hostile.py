@@ -517,6 +517,17 @@ def test_a_singularity_that_floats_miss_is_a_domain_error(run, args: list[str],
     assert run(*args, "--no-check").exit_code == 0  # floating point alone cannot tell
 
 
+def test_the_exact_walk_gives_up_on_values_too_large(run, tmp_path: Path) -> None:
+    """x*x squared 30 times at x = 1/10 has a denominator of 10^(2^30) digits exactly:
+    the walk stops there, and the disagreement stands (status 1) instead of a hang."""
+    squares = ["a0 = x*x"] + [f"a{k} = a{k - 1}*a{k - 1}" for k in range(1, 30)]
+    path = tmp_path / "squares.txt"
+    path.write_text("\n".join(squares + ["f = a29 + 1/sin(3*x - 0.3)"]), encoding="utf-8")
+    result = run("forward", f"@{path}", "--at", "x=0.1")
+    assert result.exit_code == 1, result.stderr
+    assert result.stderr.startswith("Error: the symbolic check disagrees")
+
+
 @pytest.mark.parametrize("formula", ["abs(3*x - 0.9)", "max(3*x, 0.9)"])
 def test_a_kink_that_floats_miss_is_noted(run, formula: str) -> None:
     """3*0.3 - 0.9 is -1.1e-16 in doubles and 0 exactly: a kink, not a failed check."""
