@@ -157,9 +157,10 @@ def compare(formula: str, at: At, *, out: str | list[str] | None = None) -> Comp
     values = evaluate_primal(program, lab, [c.value for c in point], warnings)
     n = program.n_inputs
     partials = [partial_values(program, lab, n + k, values) for k in range(len(program.eqns))]
-    from .parse import check_trace_size  # thousands of inputs or outputs: refuse, not hang
+    # thousands of inputs or outputs: refuse, not hang
+    from .parse import MAX_COMPARE_ROWS, check_trace_size
 
-    check_trace_size(program, program.n_inputs, "forward", fewer="")
+    check_trace_size(program, program.n_inputs, "forward", fewer="", limit=MAX_COMPARE_ROWS)
     check_trace_size(program, len(program.outputs), "reverse", fewer="--out")
     # forward: only each column is kept (a large program's sweeps need not stay in memory)
     columns = {name: forward_sweep(program, lab, partials, {name: 1.0}).result

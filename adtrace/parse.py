@@ -41,6 +41,7 @@ MAX_NUMBER_DIGITS = 400  # characters in one number literal (its value must also
 MAX_NAME_CHARS = 200  # characters in one name
 MAX_EXACT_BITS = 100_000  # a constant power a**b larger than 2**this is refused, not computed
 MAX_TRACE_ROWS = 200_000  # tangent or adjoint rows over all sweeps (sweeps x operations)
+MAX_COMPARE_ROWS = 1_000_000  # compare's forward sweeps: counted, not kept or printed
 
 ALLOWED_OPS = {"+", "-", "*", "/", "**", "^", "(", ")", ",", ";", "="}
 BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow"}
@@ -947,8 +948,8 @@ def _names(names: list[str]) -> str:
 
 
 def check_trace_size(program: Program, sweeps: int, mode: str,
-                     fewer: str | None = None) -> None:
-    """Refuse a trace of more than :data:`MAX_TRACE_ROWS` tangent or adjoint rows.
+                     fewer: str | None = None, limit: int = MAX_TRACE_ROWS) -> None:
+    """Refuse a trace of more than ``limit`` tangent or adjoint rows.
 
     A forward sweep has a row per operation; a reverse sweep at most one per
     argument.  Both also fill a value per input and output, which a program with
@@ -964,9 +965,9 @@ def check_trace_size(program: Program, sweeps: int, mode: str,
         what, options = "output", "--seed or --out"
     options = options if fewer is None else fewer
     rows = sweeps * per_sweep
-    if rows > MAX_TRACE_ROWS:
+    if rows > limit:
         raise LimitError(f"{sweeps:,} {mode} sweeps (one per {what}) would make some {rows:,} "
-                         f"rows, more than the limit of {MAX_TRACE_ROWS:,}" +
+                         f"rows, more than the limit of {limit:,}" +
                          (f"; ask for fewer sweeps with {options}" if options else ""))
 
 
