@@ -331,7 +331,8 @@ class Labels:
         pattern = {"w": r"{}\d+", "v": r"{}-?\d+", "h": r"{}\d+_\d+"}[scheme]
         first = "v" if scheme == "v" else "w"
         for letter in (first,) + tuple(x for x in LETTERS if x != first):
-            if not any(re.fullmatch(pattern.format(letter), nm) for nm in names):
+            label = re.compile(pattern.format(letter)).fullmatch
+            if not any(label(nm) for nm in names):
                 return letter
         raise BindingError("cannot choose labels: the formula's names use every label letter "
                            f"({', '.join(LETTERS)}); rename a variable")
