@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from helpers import gen_program
 
 from adtrace.api import load
 from adtrace.compare import DEFINITIONS, compare, live_values
@@ -105,21 +106,13 @@ def test_undefined_point_is_status_3(run):
 def test_compare_counts_forward_sweeps_it_does_not_keep(run, tmp_path):
     """30 forward sweeps of 7,000 operations are more rows than a trace prints (200,000),
     but compare only counts them: it runs; past 1,000,000 it refuses."""
-    import sys
-    from pathlib import Path
-
-    benchmarks = str(Path(__file__).resolve().parent.parent / "benchmarks")
-    sys.path.insert(0, benchmarks)
-    try:
-        from gen_program import generate, point
-    finally:
-        sys.path.remove(benchmarks)
+    gen = gen_program()
     path = tmp_path / "p.txt"
-    path.write_text(generate(7000, n_inputs=30), encoding="utf-8")
-    result = run("compare", f"@{path}", "--at", point(30), "--format", "json")
+    path.write_text(gen.generate(7000, n_inputs=30), encoding="utf-8")
+    result = run("compare", f"@{path}", "--at", gen.point(30), "--format", "json")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["forward"]["sweeps"] == 30
-    path.write_text(generate(7000, n_inputs=150), encoding="utf-8")
-    result = run("compare", f"@{path}", "--at", point(150), "--format", "json")
+    path.write_text(gen.generate(7000, n_inputs=150), encoding="utf-8")
+    result = run("compare", f"@{path}", "--at", gen.point(150), "--format", "json")
     assert result.exit_code == 2
     assert "more than the limit of 1,000,000" in result.stderr

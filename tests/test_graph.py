@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import have_tikz, pdflatex
 
 from adtrace.api import trace
 from adtrace.graph import TEXT_MAX_NODES, graph, render_graph, trace_graph
@@ -241,15 +242,7 @@ def test_trace_graph_for_answer_keys():
     assert "x̄1" not in primal_only and "= 2.5839" not in primal_only
 
 
-def _have_tikz() -> bool:
-    if shutil.which("pdflatex") is None or shutil.which("kpsewhich") is None:
-        return False
-    found = subprocess.run(["kpsewhich", "tikz.sty"], capture_output=True, text=True,
-                           timeout=30, check=False)
-    return bool(found.stdout.strip())
-
-
-@pytest.mark.skipif(not _have_tikz(), reason="pdflatex with TikZ (pgf) is not installed")
+@pytest.mark.skipif(not have_tikz(), reason="pdflatex with TikZ (pgf) is not installed")
 @pytest.mark.parametrize("example", sorted(EXAMPLES))
 def test_tikz_compiles(run, tmp_path, example):
     cli_graph(run, *EXAMPLES[example], "--format", "tikz", "-o", str(tmp_path / "g.tex"))
@@ -258,10 +251,7 @@ def test_tikz_compiles(run, tmp_path, example):
         "\\documentclass{article}\n\\usepackage{amsmath}\n\\usepackage{tikz}\n"
         "\\begin{document}\n"
         f"\\resizebox{{\\linewidth}}{{!}}{{%\n{text}}}\n\\end{{document}}\n")
-    proc = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
-    assert proc.returncode == 0, proc.stdout[-2000:]
-    assert (tmp_path / "doc.pdf").stat().st_size > 1000
+    assert pdflatex(tmp_path, "doc", overfull=True) > 1000
 
 
 def test_tikz_refuses_pictures_too_large_for_tex(run):

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from helpers import have_tikz, pdflatex
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -350,32 +349,17 @@ def test_graph_too_large_for_a_page_is_refused(run, tmp_path):
 # --- the PDF ------------------------------------------------------------------------------------
 
 
-def _have_tikz() -> bool:
-    if shutil.which("pdflatex") is None or shutil.which("kpsewhich") is None:
-        return False
-    found = subprocess.run(["kpsewhich", "tikz.sty"], capture_output=True, text=True,
-                           timeout=30, check=False)
-    return bool(found.stdout.strip())
-
-
-@pytest.mark.skipif(not _have_tikz(), reason="pdflatex with TikZ (pgf) is not installed")
+@pytest.mark.skipif(not have_tikz(), reason="pdflatex with TikZ (pgf) is not installed")
 @pytest.mark.parametrize("worksheet", [False, True])
 def test_latex_key_compiles(run, tmp_path, worksheet):
     args = ["key", HOMEWORK, "--format", "latex"] + (["--worksheet"] if worksheet else [])
     result = run(*args)
     assert result.exit_code == 0, result.stderr
     (tmp_path / "key.tex").write_text(result.stdout, encoding="utf-8")
-    for _ in range(2):  # twice, as longtable settles its column widths
-        proc = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
-                               "key.tex"], cwd=tmp_path, capture_output=True, text=True,
-                              timeout=300)
-        assert proc.returncode == 0, proc.stdout[-3000:]
-    log = (tmp_path / "key.log").read_text(errors="replace")
-    assert "Overfull" not in log, re.findall(r"Overfull.*", log)
-    assert (tmp_path / "key.pdf").stat().st_size > 10_000
+    assert pdflatex(tmp_path, "key", runs=2) > 10_000  # twice: longtable settles its widths
 
 
-@pytest.mark.skipif(not _have_tikz(), reason="pdflatex with TikZ (pgf) is not installed")
+@pytest.mark.skipif(not have_tikz(), reason="pdflatex with TikZ (pgf) is not installed")
 @pytest.mark.parametrize("worksheet", [False, True])
 def test_latex_key_with_wide_graphs_compiles(run, tmp_path, worksheet):
     """Graphs wider than the page: scaled down (the lighthouse) or turned sideways on a
@@ -391,10 +375,4 @@ def test_latex_key_with_wide_graphs_compiles(run, tmp_path, worksheet):
     args = ["key", str(path), "-o", str(tmp_path / "key.tex")]
     result = run(*(args + (["--worksheet"] if worksheet else [])))
     assert result.exit_code == 0, result.stderr
-    for _ in range(2):
-        proc = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error",
-                               "key.tex"], cwd=tmp_path, capture_output=True, text=True,
-                              timeout=300)
-        assert proc.returncode == 0, proc.stdout[-3000:]
-    log = (tmp_path / "key.log").read_text(errors="replace")
-    assert "Overfull" not in log, re.findall(r"Overfull.*", log)
+    pdflatex(tmp_path, "key", runs=2)

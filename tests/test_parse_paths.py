@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import test_hostile
+from helpers import gen_program
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_fuzz import TOKENS
@@ -22,7 +23,6 @@ from adtrace import parse
 from adtrace.errors import AdtraceError
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
-BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
 
 def outcome(text: str, fast: bool, monkeypatch: pytest.MonkeyPatch) -> object:
@@ -112,14 +112,7 @@ def test_samples_take_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_benchmark_program_takes_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    import sys
-
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
-        from gen_program import generate
-    finally:
-        sys.path.remove(str(BENCHMARKS))
-    text = generate(3000)
+    text = gen_program().generate(3000)
     assert takes_fast_path(text)
     same_both_ways(text, monkeypatch)
 

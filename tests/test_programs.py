@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import sympy
+from helpers import gen_program
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -239,13 +240,8 @@ def test_a_5000_step_chain_from_a_file_prints_and_elides(run, tmp_path):
 
 
 def test_the_generator_makes_exactly_the_operations_asked_for():
-    import sys
-
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from gen_program import generate, point
-
-    text = generate(2_000)
-    t = trace(text, point(), mode="reverse", check=False)
+    gen = gen_program()
+    t = trace(gen.generate(2_000), gen.point(), mode="reverse", check=False)
     assert len(t.program.eqns) == 2_000 and len(t.program.outputs) == 1
     assert all(abs(v) <= 2 for v in t.values)  # statements in [-1, 1], their parts in [-2, 2]
 
