@@ -1,13 +1,17 @@
-"""The rows of a trace, as display trees, shared by every output format.
+"""The rows of a trace, shared by every output format.
 
-A :class:`Row` is ``lhs = rule = rule-with-numbers = value``; renderers only
-choose a printer (text or LaTeX) and a layout.  The rules come from the op
-table (``ops.py``) through ``expr.py``: nothing here knows any derivative.
+A :class:`Row` is ``lhs = rule = rule-with-numbers = value``.  The rule of a primal,
+tangent or adjoint row is a display tree built from the op table (``ops.py``) through
+``expr.py``: nothing here knows any derivative.  The tree is built with a *leaf
+maker*, so that the same builder gives the row's own tree (leaves are nodes) and the
+template that :class:`adtrace.printer.RowPrinter` prints once per shape of row
+(leaves are the places of the operation's arguments).  Renderers only choose a
+printer (text or LaTeX) and a layout.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from .expr import (
@@ -16,10 +20,8 @@ from .expr import (
     Atom,
     Bin,
     D,
-    LatexPrinter,
     Leaf,
     Num,
-    TextPrinter,
     add,
     fmt_number,
     lift,
@@ -28,21 +30,119 @@ from .expr import (
     times,
 )
 from .ops import winner
-from .program import BAR, DOT, Labels, Program, _latex_mark, _mark, latex_name
+from .program import BAR, DOT, Program, _latex_mark, _mark, latex_name
 from .tracing import Step, Sweep, Trace, arg_display, arg_values, primal_display
 
+#: where a rule's leaf stands: the places 0, 1, ... of the operation's arguments, and in
+#: an adjoint row the node whose adjoint flows (SOURCE) and the one it flows into (TARGET)
+SOURCE, TARGET = -2, -1
+LeafMaker = Callable[[int, str], D]  # (place, role) -> the leaf to put there
+#: the rows whose rule comes from the op table (the rest are given as trees)
+COMPUTED = ("primal", "tangent", "adjoint")
 
-@dataclass
+
 class Row:
-    kind: str  # input | primal | output | seed | tangent | adjoint | result
-    lhs: D
-    rhs: D | None  # the rule, in symbols
-    subst: D | None  # the rule with numbers in place of the symbols
-    value: float
-    node: int | None = None
-    flow: str | None = None  # reverse mode: how the adjoint passes through this op
-    accumulates: bool = False
-    exact: Any = None  # exact.Exact when --exact asked (set by ExactValues.attach_*)
+    """One printed row.  Rows of ``COMPUTED`` kinds build their trees only when asked:
+    a printer that has seen a row of the same shape prints it from a template."""
+
+    __slots__ = ("kind", "value", "node", "flow", "accumulates", "exact", "trace", "sweep",
+                 "step", "numbers", "_trees", "_places", "_shape")
+
+    def __init__(self, kind: str, lhs: D | None, rhs: D | None, subst: D | None, value: float,
+                 node: int | None = None, flow: str | None = None, accumulates: bool = False,
+                 *, trace: Trace | None = None, sweep: Sweep | None = None,
+                 step: Step | None = None) -> None:
+        self.kind = kind  # input | primal | output | seed | tangent | adjoint | result
+        self.value = value
+        self.node = node
+        self.flow = flow  # reverse mode: how the adjoint passes through this op
+        self.accumulates = accumulates
+        self.exact: Any = None  # exact.Exact when --exact asked (set by ExactValues.attach_*)
+        self.trace, self.sweep, self.step = trace, sweep, step
+        self._trees = None if kind in COMPUTED else (lhs, rhs, subst)
+        self._places: tuple[int | None, ...] | None = None
+        self._shape: tuple | None = None
+        self.numbers: list[float] | None = None  # as printed in the rule (RowPrinter)
+
+    # --- what a computed row is made of: its equation, its places and their values ----
+
+    @property
+    def eqn_node(self) -> int:
+        """The node whose equation gives the rule (an adjoint's: the node it flows from)."""
+        return self.step.source if self.kind == "adjoint" else self.node  # type: ignore[union-attr,return-value]
+
+    def places(self) -> tuple[int | None, ...]:
+        """Place -> node: the equation's arguments (None for constants), then for an
+        adjoint row the SOURCE and TARGET nodes."""
+        if self._places is not None:
+            return self._places
+        eqn = self.trace.program.eqn(self.eqn_node)  # type: ignore[union-attr]
+        args = tuple([a if a.__class__ is int else None for a in eqn.args])
+        if self.kind == "adjoint":
+            args = (*args, self.step.source, self.step.node)  # type: ignore[union-attr]
+        self._places = args
+        return args
+
+    @property
+    def shape(self) -> tuple:
+        """What decides how the rule prints, apart from the labels and numbers filled in:
+        the operation and its constants, a max/min tangent's winner, an adjoint's
+        argument and whether it accumulates."""
+        if self._shape is None:
+            eqn = self.trace.program.eqn(self.eqn_node)  # type: ignore[union-attr]
+            consts = tuple([None if a.__class__ is int else a for a in eqn.args])
+            if self.kind == "adjoint":
+                extra: Any = (self.step.arg, self.accumulates)  # type: ignore[union-attr]
+            elif self.kind == "tangent" and eqn.rule.routes:
+                extra = winner(eqn.rule, arg_values(self.trace.program, self.node,  # type: ignore[union-attr,arg-type]
+                                                    self.trace.values))  # type: ignore[union-attr]
+            else:
+                extra = None
+            self._shape = (self.kind, eqn.op, eqn.alias, consts, extra)
+        return self._shape
+
+    def place_value(self, nodes: tuple[int | None, ...], place: int, role: str) -> float:
+        """The number a leaf stands for: a value, a tangent or an adjoint (for TARGET in
+        an accumulation, the adjoint before it)."""
+        if role == "val":
+            return self.trace.values[nodes[place]]  # type: ignore[union-attr,index]
+        if place == TARGET and self.accumulates:
+            return self.step.previous  # type: ignore[union-attr,return-value]
+        return self.sweep.values[nodes[place]]  # type: ignore[union-attr,index,return-value]
+
+    def rule(self, leaf: LeafMaker) -> D:
+        """The rule's tree, with ``leaf(place, role)`` at every leaf."""
+        t = self.trace
+        assert t is not None
+        if self.kind == "primal":
+            return primal_display(t.program, self.node, leaf)  # type: ignore[arg-type]
+        if self.kind == "tangent":
+            return tangent_tree(t.program, self.node, t.values, leaf)  # type: ignore[arg-type]
+        return adjoint_tree(t.program, self.step, leaf)  # type: ignore[arg-type]
+
+    @property
+    def trees(self) -> tuple[D | None, D | None, D | None]:
+        """(lhs, rule, rule with numbers) as display trees."""
+        if self._trees is None:
+            nodes = self.places()
+            rhs = self.rule(lambda place, role: Leaf(nodes[place], role))  # type: ignore[arg-type]
+            role = {"primal": "val", "tangent": "dot", "adjoint": "bar"}[self.kind]
+            subst = substitute(self.rule(Leaf), lambda lf: self.place_value(
+                nodes, lf.node, lf.role), calls=self.kind != "primal")
+            self._trees = (Leaf(self.node, role), rhs, subst)  # type: ignore[arg-type]
+        return self._trees
+
+    @property
+    def lhs(self) -> D | None:
+        return self.trees[0]
+
+    @property
+    def rhs(self) -> D | None:
+        return self.trees[1]
+
+    @property
+    def subst(self) -> D | None:
+        return self.trees[2]
 
 
 def name_atom(name: str, role: str = "val") -> Atom:
@@ -54,7 +154,56 @@ def name_atom(name: str, role: str = "val") -> Atom:
     return Atom(name, latex_name(name))
 
 
-# --- primal -----------------------------------------------------------------------------------
+# --- the rules, from the op table -----------------------------------------------------------
+
+
+def tangent_tree(p: Program, node: int, values: list[float], leaf: LeafMaker) -> D:
+    """``ẋ1·x2 + x1·ẋ2``: Σ u̇ₖ·∂ₖ from the op's partials (product rule for mul)."""
+    eqn = p.eqn(node)
+    rule = eqn.rule
+    args = arg_display(p, node, exact_consts=True, leaf=leaf)
+    if rule.routes:
+        w = winner(rule, arg_values(p, node, values))
+        return leaf(w, "dot") if isinstance(eqn.args[w], int) else Num(0)  # type: ignore[arg-type]
+    ns = DISPLAY_LN if eqn.alias == "ln" else DISPLAY
+    terms: list[D] = []
+    for k, a in enumerate(eqn.args):
+        if not isinstance(a, int):
+            continue
+        dot = leaf(k, "dot")
+        if rule.product_rule:
+            factors = [dot if j == k else arg for j, arg in enumerate(args)]
+            term = factors[0]
+            for f in factors[1:]:
+                term = mul(term, f)
+        else:
+            term = mul(dot, lift(rule.partials[k](ns, *args)))
+        terms.append(term)
+    total = terms[0]
+    for term in terms[1:]:
+        total = add(total, term)
+    return total
+
+
+def adjoint_tree(p: Program, step: Step, leaf: LeafMaker) -> D:
+    """``w̄1·x2`` (or ``x̄1 + w̄1·x2`` when it accumulates): v̄ times the op's partial."""
+    src = step.source
+    assert src is not None and step.arg is not None
+    eqn = p.eqn(src)
+    rule = eqn.rule
+    if rule.routes:
+        partial: D = Num(1)
+    else:
+        ns = DISPLAY_LN if eqn.alias == "ln" else DISPLAY
+        args = arg_display(p, src, exact_consts=True, leaf=leaf)
+        partial = lift(rule.partials[step.arg](ns, *args))
+    term = times(leaf(SOURCE, "bar"), partial)
+    if step.accumulates:
+        return Bin("+", leaf(TARGET, "bar"), term)
+    return term
+
+
+# --- rows ---------------------------------------------------------------------------------------
 
 
 def input_rows(t: Trace) -> list[Row]:
@@ -66,10 +215,7 @@ def input_rows(t: Trace) -> list[Row]:
 
 def primal_row(t: Trace, node: int) -> Row:
     """One primal row: ``w1 = x1 * x2 = 2 * 3 = 6``."""
-    vals = t.values
-    rhs = primal_display(t.program, node)
-    subst = substitute(rhs, lambda leaf: vals[leaf.node], calls=False)
-    return Row("primal", Leaf(node), rhs, subst, vals[node], node)
+    return Row("primal", None, None, None, t.values[node], node, trace=t)
 
 
 def primal_rows(t: Trace) -> list[Row]:
@@ -86,9 +232,7 @@ def output_rows(t: Trace, role: str, values: list[float | None] | list[float]) -
     """``f = w3`` (Baydin's ``y = v5``), unless the output's label is its name."""
     rows = []
     for name, node in t.program.outputs:
-        if t.labels.text[node] == name and role == "val":
-            continue
-        if role != "val" and t.labels.text[node] == name:
+        if t.labels.text[node] == name:
             continue
         v = values[node]
         rows.append(Row("output", name_atom(name, role), Leaf(node, role), None,
@@ -96,101 +240,30 @@ def output_rows(t: Trace, role: str, values: list[float | None] | list[float]) -
     return rows
 
 
-# --- forward ----------------------------------------------------------------------------------
-
-
-def tangent_display(p: Program, node: int, values: list[float]) -> D:
-    """``ẋ1·x2 + x1·ẋ2``: Σ u̇ₖ·∂ₖ from the op's partials (product rule for mul)."""
-    eqn = p.eqn(node)
-    rule = eqn.rule
-    args = arg_display(p, node, exact_consts=True)
-    if rule.routes:
-        w = winner(rule, arg_values(p, node, values))
-        a = eqn.args[w]
-        return Leaf(a, "dot") if isinstance(a, int) else Num(0)  # type: ignore[arg-type]
-    ns = DISPLAY_LN if eqn.alias == "ln" else DISPLAY
-    terms: list[D] = []
-    for k, a in enumerate(eqn.args):
-        if not isinstance(a, int):
-            continue
-        dot = Leaf(a, "dot")
-        if rule.product_rule:
-            factors = [dot if j == k else arg for j, arg in enumerate(args)]
-            term = factors[0]
-            for f in factors[1:]:
-                term = mul(term, f)
-        else:
-            term = mul(dot, lift(rule.partials[k](ns, *args)))
-        terms.append(term)
-    total = terms[0]
-    for term in terms[1:]:
-        total = add(total, term)
-    return total
-
-
 def tangent_row(t: Trace, sweep: Sweep, step: Step) -> Row:
     """One tangent row: ``ẇ1 = ẋ1·x2 + x1·ẋ2 = 1·3 + 2·0 = 3``."""
-    vals, dots = t.values, sweep.values
-
-    def leaf(lf: Leaf) -> float:
-        return dots[lf.node] if lf.role == "dot" else vals[lf.node]  # type: ignore[return-value]
-
-    rhs = tangent_display(t.program, step.node, vals)
-    subst = substitute(rhs, leaf, calls=True)
-    return Row("tangent", Leaf(step.node, "dot"), rhs, subst, step.value, step.node)
+    return Row("tangent", None, None, None, step.value, step.node, trace=t, sweep=sweep,
+               step=step)
 
 
 def tangent_rows(t: Trace, sweep: Sweep) -> list[Row]:
     p, lab = t.program, t.labels
-    dots = sweep.values
     rows: list[Row] = []
     for i, name in enumerate(p.inputs):
         rhs = None if lab.text[i] == name else name_atom(name, "dot")
         rows.append(Row("seed", Leaf(i, "dot"), rhs, None, sweep.seed[name], i))
-
     rows += [tangent_row(t, sweep, step) for step in sweep.steps]
-    rows += output_rows(t, "dot", dots)
+    rows += output_rows(t, "dot", sweep.values)
     if t.exact is not None:
         t.exact.attach_sweep(sweep, rows)
     return rows
 
 
-# --- reverse ----------------------------------------------------------------------------------
-
-
-def adjoint_display(p: Program, step: Step) -> D:
-    """``w̄1·x2`` (or ``x̄1 + w̄1·x2`` when it accumulates): v̄ times the op's partial."""
-    src = step.source
-    assert src is not None and step.arg is not None
-    eqn = p.eqn(src)
-    rule = eqn.rule
-    if rule.routes:
-        partial: D = Num(1)
-    else:
-        ns = DISPLAY_LN if eqn.alias == "ln" else DISPLAY
-        partial = lift(rule.partials[step.arg](ns, *arg_display(p, src, exact_consts=True)))
-    term = times(Leaf(src, "bar"), partial)
-    if step.accumulates:
-        return Bin("+", Leaf(step.node, "bar"), term)
-    return term
-
-
 def adjoint_row(t: Trace, sweep: Sweep, step: Step) -> Row:
     """One adjoint contribution: ``x̄1 = x̄1 + w̄1·x2 = ...``."""
-    vals = t.values
-
-    def leaf(lf: Leaf) -> float:
-        if lf.role == "bar":
-            if lf.node == step.node:
-                return step.previous  # type: ignore[return-value]
-            return sweep.values[lf.node]  # type: ignore[return-value]
-        return vals[lf.node]
-
-    rhs = adjoint_display(t.program, step)
-    subst = substitute(rhs, leaf, calls=True)
     flow = t.program.eqn(step.source).rule.flow  # type: ignore[arg-type]
-    return Row("adjoint", Leaf(step.node, "bar"), rhs, subst, step.value, step.node,
-               flow, step.accumulates)
+    return Row("adjoint", None, None, None, step.value, step.node, flow, step.accumulates,
+               trace=t, sweep=sweep, step=step)
 
 
 def adjoint_rows(t: Trace, sweep: Sweep) -> list[Row]:
@@ -217,49 +290,6 @@ def sweep_rows(t: Trace, sweep: Sweep) -> list[Row]:
     return tangent_rows(t, sweep) if sweep.mode == "forward" else adjoint_rows(t, sweep)
 
 
-# --- printing helpers ------------------------------------------------------------------------
-
-
-class RowPrinter:
-    """Prints the parts of rows as text (Unicode) or LaTeX, with the trace's digits."""
-
-    def __init__(self, labels: Labels, digits: int = 4, latex: bool = False) -> None:
-        self.latex = latex
-        self.digits = digits
-        if latex:
-            self._sym = LatexPrinter(labels.leaf_latex, digits=digits)
-            self._primal = self._sym
-        else:
-            self._sym = TextPrinter(labels.leaf_text, digits=digits)
-            self._primal = TextPrinter(labels.leaf_text, times=" * ", digits=digits)
-
-    def expr(self, d: D | None, row: Row) -> str:
-        if d is None:
-            return ""
-        printer = self._primal if row.kind in ("input", "primal", "output") else self._sym
-        return printer.doprint(d)
-
-    def number(self, x: float) -> str:
-        if self.latex:
-            from .expr import latex_number
-
-            return latex_number(x, self.digits)
-        return fmt_number(x, self.digits)
-
-    def parts(self, row: Row) -> tuple[str, str, str, str]:
-        """(lhs, rule, rule with numbers, value); empty strings where a part is not shown."""
-        lhs = self.expr(row.lhs, row)
-        rhs = self.expr(row.rhs, row)
-        subst = self.expr(row.subst, row)
-        value = self.number(row.value)
-        if subst == value or subst == rhs:
-            subst = ""
-        return lhs, rhs, subst, value
-
-    def line(self, row: Row) -> str:
-        return " = ".join(x for x in self.parts(row) if x)
-
-
 def sweep_title(t: Trace, sweep: Sweep, index: int) -> str:
     """``Tangent sweep 1: seed ẋ1 = 1`` / ``Adjoint sweep 1: seed f̄ = 1``."""
     if sweep.mode == "forward":
@@ -273,3 +303,12 @@ def sweep_title(t: Trace, sweep: Sweep, index: int) -> str:
 
 def point_text(t: Trace) -> str:
     return ", ".join(f"{name} = {c.text}" for name, c in zip(t.program.inputs, t.point))
+
+
+def __getattr__(name: str) -> Any:
+    if name == "RowPrinter":  # the printer lives in its own module; old imports still work
+        from .printer import RowPrinter
+
+        return RowPrinter
+    raise AttributeError(name)
+

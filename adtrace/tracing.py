@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,14 +107,17 @@ class Trace:
 # --- the primal sweep -------------------------------------------------------------------------
 
 
-def arg_display(program: Program, node: int, *, exact_consts: bool = False) -> list[D]:
-    """The display of a node's arguments: ``Leaf`` for nodes, the constant as written."""
+def arg_display(program: Program, node: int, *, exact_consts: bool = False,
+                leaf: Callable[[int, str], D] | None = None) -> list[D]:
+    """The display of a node's arguments: ``Leaf`` for nodes, the constant as written.
+
+    With ``leaf``, argument ``k`` is ``leaf(k, "val")`` instead (a template's place)."""
     from .expr import Num
 
     out: list[D] = []
-    for a in program.eqn(node).args:
+    for k, a in enumerate(program.eqn(node).args):
         if isinstance(a, int):
-            out.append(Leaf(a))
+            out.append(Leaf(a) if leaf is None else leaf(k, "val"))
         elif exact_consts and a.rational is not None:
             out.append(Num(a.rational))
         else:
@@ -121,11 +125,13 @@ def arg_display(program: Program, node: int, *, exact_consts: bool = False) -> l
     return out
 
 
-def primal_display(program: Program, node: int) -> D:
-    """``x1 * x2`` for a node: the op's own ``value`` rule, called on display trees."""
+def primal_display(program: Program, node: int,
+                   leaf: Callable[[int, str], D] | None = None) -> D:
+    """``x1 * x2`` for a node: the op's own ``value`` rule, called on display trees
+    (with ``leaf``, a template: see :func:`arg_display`)."""
     eqn = program.eqn(node)
     ns = DISPLAY_LN if eqn.alias == "ln" else DISPLAY
-    return eqn.rule.value(ns, *arg_display(program, node))
+    return eqn.rule.value(ns, *arg_display(program, node, leaf=leaf))
 
 
 def row_text(program: Program, labels: Labels, node: int) -> str:

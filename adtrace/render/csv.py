@@ -65,9 +65,7 @@ def records(t: Trace) -> list[dict[str, str]]:
 
     def add_rows(sweep: int, rows: list[Row]) -> None:
         for row in rows:
-            lhs = printer.expr(row.lhs, row)
-            rule = printer.expr(row.rhs, row)
-            subst = printer.expr(row.subst, row)
+            lhs, rule, subst, _ = printer.cells(row)
             note = row.flow or ""
             if row.accumulates:
                 note = f"{note}; accumulates" if note else "accumulates"
