@@ -23,11 +23,10 @@ from typing import Any
 from .expr import Call, D, LatexPrinter, Leaf, TextPrinter, Val, evaluate, fmt_number
 from .expr import latex_number as _latex_number
 from .program import Labels
-from .rows import COMPUTED, TARGET, Row
+from .rows import COMPUTED, ROW_KINDS, TARGET, Row
 
 HOLE = "\x00"  # never in a label or a number: marks the holes of a printed template
 TALL = "^{"  # what makes LaTeX parentheses grow (expr._parens): a tall hole carries it
-ROLE = {"primal": "val", "tangent": "dot", "adjoint": "bar"}  # the lhs of each kind
 
 
 class _NumberHole(Val):
@@ -105,8 +104,10 @@ class RowPrinter:
     def expr(self, d: D | None, row: Row) -> str:
         if d is None:
             return ""
-        printer = self._primal if row.kind in ("input", "primal", "output") else self._sym
-        return printer.doprint(d)
+        kind = ROW_KINDS.get(row.kind)
+        # rows given as trees: inputs and outputs print as the primal rows do
+        primal = kind.printer == "primal" if kind else row.kind in ("input", "output")
+        return (self._primal if primal else self._sym).doprint(d)
 
     def number(self, x: float) -> str:
         s = self._numbers.get(x)
@@ -180,7 +181,7 @@ class RowPrinter:
         template = shape.numbers.get(features)
         if template is None:
             template = shape.numbers[features] = self._numbers_template(shape, features)
-        printed = (self.names(ROLE[row.kind])[row.node], rule,  # type: ignore[index]
+        printed = (self.names(ROW_KINDS[row.kind].role)[row.node], rule,  # type: ignore[index]
                    template.fmt % texts,  # the numbers' holes come in the order of the sites
                    known.get(row.value) or number(row.value))
         if not (template.checked and shape.rule.checked):
@@ -236,7 +237,7 @@ class RowPrinter:
         shape = self._shapes.get(key, False)
         if shape is False:
             tree = row.rule(Leaf)  # leaves at the places of the arguments
-            shape = self._shapes[key] = _Shape(tree, row.kind != "primal",
+            shape = self._shapes[key] = _Shape(tree, ROW_KINDS[row.kind].calls,
                                                self._hole_printer(row, nodes))
         return shape
 
@@ -248,8 +249,9 @@ class RowPrinter:
             big = tall is not None and tall[nodes[d.node]]  # type: ignore[index]
             return f"{HOLE}L{d.node},{d.role}{TALL if big else ''}{HOLE}"
 
-        base = type(self._primal if row.kind == "primal" else self._sym)
-        extra = {} if self.latex else {"times": " * " if row.kind == "primal" else "·"}
+        primal = ROW_KINDS[row.kind].printer == "primal"
+        base = type(self._primal if primal else self._sym)
+        extra = {} if self.latex else {"times": " * " if primal else "·"}
 
         class HolePrinter(base):  # type: ignore[valid-type,misc]
             def doprint(self, d: D) -> str:

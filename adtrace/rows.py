@@ -12,6 +12,7 @@ printer (text or LaTeX) and a layout.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from .expr import (
@@ -37,8 +38,23 @@ from .tracing import Step, Sweep, Trace, arg_display, arg_values, primal_display
 #: an adjoint row the node whose adjoint flows (SOURCE) and the one it flows into (TARGET)
 SOURCE, TARGET = -2, -1
 LeafMaker = Callable[[int, str], D]  # (place, role) -> the leaf to put there
-#: the rows whose rule comes from the op table (the rest are given as trees)
-COMPUTED = ("primal", "tangent", "adjoint")
+
+
+@dataclass(frozen=True)
+class RowKind:
+    """What a kind of computed row is: everything the printer and the rows ask of it."""
+
+    role: str  # how its left-hand side is marked: val (w1), dot (ẇ1) or bar (w̄1)
+    rule: Callable[[Row, LeafMaker], D]  # the rule's tree, from the op table
+    calls: bool  # in the rule with numbers, a function call becomes one number
+    from_source: bool  # the rule is the step's source's equation (places SOURCE, TARGET)
+    shape: Callable[[Row, Any], Any]  # (row, its equation) -> what else decides the rule's print
+    printer: str = "sym"  # the printer of its rules: "primal" (x1 * x2) or "sym" (ẋ1·x2)
+
+
+#: the rows whose rule comes from the op table, by Row.kind (the rest are given as trees)
+ROW_KINDS: dict[str, RowKind] = {}
+COMPUTED = ROW_KINDS  # ``row.kind in COMPUTED``
 
 
 class Row:
@@ -69,7 +85,7 @@ class Row:
     @property
     def eqn_node(self) -> int:
         """The node whose equation gives the rule (an adjoint's: the node it flows from)."""
-        return self.step.source if self.kind == "adjoint" else self.node  # type: ignore[union-attr,return-value]
+        return self.step.source if ROW_KINDS[self.kind].from_source else self.node  # type: ignore[union-attr,return-value]
 
     def places(self) -> tuple[int | None, ...]:
         """Place -> node: the equation's arguments (None for constants), then for an
@@ -78,7 +94,7 @@ class Row:
             return self._places
         eqn = self.trace.program.eqn(self.eqn_node)  # type: ignore[union-attr]
         args = tuple([a if a.__class__ is int else None for a in eqn.args])
-        if self.kind == "adjoint":
+        if ROW_KINDS[self.kind].from_source:
             args = (*args, self.step.source, self.step.node)  # type: ignore[union-attr]
         self._places = args
         return args
@@ -91,13 +107,7 @@ class Row:
         if self._shape is None:
             eqn = self.trace.program.eqn(self.eqn_node)  # type: ignore[union-attr]
             consts = tuple([None if a.__class__ is int else a for a in eqn.args])
-            if self.kind == "adjoint":
-                extra: Any = (self.step.arg, self.accumulates)  # type: ignore[union-attr]
-            elif self.kind == "tangent" and eqn.rule.routes:
-                extra = winner(eqn.rule, arg_values(self.trace.program, self.node,  # type: ignore[union-attr,arg-type]
-                                                    self.trace.values))  # type: ignore[union-attr]
-            else:
-                extra = None
+            extra = ROW_KINDS[self.kind].shape(self, eqn)
             self._shape = (self.kind, eqn.op, eqn.alias, consts, extra)
         return self._shape
 
@@ -112,13 +122,7 @@ class Row:
 
     def rule(self, leaf: LeafMaker) -> D:
         """The rule's tree, with ``leaf(place, role)`` at every leaf."""
-        t = self.trace
-        assert t is not None
-        if self.kind == "primal":
-            return primal_display(t.program, self.node, leaf)  # type: ignore[arg-type]
-        if self.kind == "tangent":
-            return tangent_tree(t.program, self.node, t.values, leaf)  # type: ignore[arg-type]
-        return adjoint_tree(t.program, self.step, leaf)  # type: ignore[arg-type]
+        return ROW_KINDS[self.kind].rule(self, leaf)
 
     @property
     def trees(self) -> tuple[D | None, D | None, D | None]:
@@ -126,10 +130,10 @@ class Row:
         if self._trees is None:
             nodes = self.places()
             rhs = self.rule(lambda place, role: Leaf(nodes[place], role))  # type: ignore[arg-type]
-            role = {"primal": "val", "tangent": "dot", "adjoint": "bar"}[self.kind]
+            kind = ROW_KINDS[self.kind]
             subst = substitute(self.rule(Leaf), lambda lf: self.place_value(
-                nodes, lf.node, lf.role), calls=self.kind != "primal")
-            self._trees = (Leaf(self.node, role), rhs, subst)  # type: ignore[arg-type]
+                nodes, lf.node, lf.role), calls=kind.calls)
+            self._trees = (Leaf(self.node, kind.role), rhs, subst)  # type: ignore[arg-type]
         return self._trees
 
     @property
@@ -201,6 +205,27 @@ def adjoint_tree(p: Program, step: Step, leaf: LeafMaker) -> D:
     if step.accumulates:
         return Bin("+", leaf(TARGET, "bar"), term)
     return term
+
+
+def _max_min_winner(row: Row, eqn: Any) -> int | None:
+    """A tangent of max/min prints the winner's tangent: rows differ by the winner."""
+    if not eqn.rule.routes:
+        return None
+    t = row.trace
+    return winner(eqn.rule, arg_values(t.program, row.node, t.values))  # type: ignore[union-attr,arg-type]
+
+
+ROW_KINDS.update({
+    "primal": RowKind("val", lambda row, leaf: primal_display(
+        row.trace.program, row.node, leaf), calls=False, from_source=False,  # type: ignore[union-attr,arg-type]
+        shape=lambda row, eqn: None, printer="primal"),
+    "tangent": RowKind("dot", lambda row, leaf: tangent_tree(
+        row.trace.program, row.node, row.trace.values, leaf), calls=True, from_source=False,  # type: ignore[union-attr,arg-type]
+        shape=_max_min_winner),
+    "adjoint": RowKind("bar", lambda row, leaf: adjoint_tree(
+        row.trace.program, row.step, leaf), calls=True, from_source=True,  # type: ignore[union-attr,arg-type]
+        shape=lambda row, eqn: (row.step.arg, row.accumulates)),  # type: ignore[union-attr]
+})
 
 
 # --- rows ---------------------------------------------------------------------------------------
