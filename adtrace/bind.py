@@ -32,7 +32,7 @@ def parse_assignments(text: str, option: str) -> list[tuple[str, Const]]:
     if len(text) > 100_000:
         raise BindingError(f"{option}: the value is too long")
     out: list[tuple[str, Const]] = []
-    seen: set[str] = set()
+    seen: dict[str, None] = {}
     for item in split_top(text):
         item = item.strip()
         if not item:
@@ -41,24 +41,26 @@ def parse_assignments(text: str, option: str) -> list[tuple[str, Const]]:
         name = name.strip()
         if not eq:
             raise BindingError(f"{option}: '{item}' is not NAME=VALUE")
-        if not NAME.fullmatch(name):
-            raise BindingError(f"{option}: '{name}' is not a variable name")
-        if name in seen:
-            raise BindingError(f"{option}: '{name}' is given twice")
-        seen.add(name)
+        _add_name(name, seen, option, "a variable name")
         out.append((name, parse_constant(value, f"{option} {name}")))
     return out
 
 
 def parse_names(text: str, option: str) -> list[str]:
-    names: list[str] = []
+    """``x1,x2`` -> ["x1", "x2"], checked."""
+    names: dict[str, None] = {}  # in order
     for item in text.split(","):
         item = item.strip()
         if not item:
             raise BindingError(f"{option}: an empty name in '{text}'")
-        if not NAME.fullmatch(item):
-            raise BindingError(f"{option}: '{item}' is not a name")
-        if item in names:
-            raise BindingError(f"{option}: '{item}' is given twice")
-        names.append(item)
-    return names
+        _add_name(item, names, option, "a name")
+    return list(names)
+
+
+def _add_name(name: str, seen: dict[str, None], option: str, what: str) -> None:
+    """Add a name not given before, or say what is wrong with it."""
+    if not NAME.fullmatch(name):
+        raise BindingError(f"{option}: '{name}' is not {what}")
+    if name in seen:
+        raise BindingError(f"{option}: '{name}' is given twice")
+    seen[name] = None

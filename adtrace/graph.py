@@ -161,24 +161,12 @@ class Graph:
 
     def edge_text(self, e: GraphEdge) -> str:
         """``∂w1/∂x1 = x2 = 3``; a symbolic part equal to the number is not repeated."""
-        parts = [e.name]
-        if e.symbolic:
-            parts.append(e.symbolic)
-        if e.value is not None:
-            number = self.number(e.value)
-            if number != e.symbolic:
-                parts.append(number)
-        return " = ".join(parts)
+        return _equation(e.name, e.symbolic,
+                         None if e.value is None else self.number(e.value))
 
     def edge_latex(self, e: GraphEdge) -> str:
-        parts = [e.name_latex]
-        if e.symbolic_latex:
-            parts.append(e.symbolic_latex)
-        if e.value is not None:
-            number = self.number_latex(e.value)
-            if number != e.symbolic_latex:
-                parts.append(number)
-        return " = ".join(parts)
+        return _equation(e.name_latex, e.symbolic_latex,
+                         None if e.value is None else self.number_latex(e.value))
 
     def flow_text(self, e: GraphEdge) -> str | None:
         """What the sweep carries along an edge: ``x̄1 += w̄1 · 3 = 3`` (reverse, from the
@@ -404,3 +392,13 @@ def trace_graph(t: Trace, fmt: str = "mermaid", *, sweep: int | None = 0,
     needing only ``\\usepackage{amsmath,tikz}``; pass ``standalone=True`` for a whole document.
     """
     return render_graph(graph_of_trace(t, sweep), fmt, **options)
+
+
+def _equation(name: str, symbolic: str | None, number: str | None) -> str:
+    """``name = symbolic = number``, without parts that are absent or say the same."""
+    parts = [name]
+    if symbolic:
+        parts.append(symbolic)
+    if number is not None and number != symbolic:
+        parts.append(number)
+    return " = ".join(parts)

@@ -409,15 +409,12 @@ class Labels:
         return out
 
     def leaf_text(self, leaf: Any) -> str:
-        if leaf.role == "dot":
-            return self.dot(leaf.node)
-        if leaf.role == "bar":
-            return self.bar(leaf.node)
-        return self.text[leaf.node]
+        """A leaf's name: the node's label, dotted or barred as its role says."""
+        role = leaf.role
+        return self.text[leaf.node] if role == "val" else _mark(
+            self.text[leaf.node], DOT if role == "dot" else BAR)
 
     def leaf_latex(self, leaf: Any) -> str:
-        if leaf.role == "dot":
-            return self.dot_latex(leaf.node)
-        if leaf.role == "bar":
-            return self.bar_latex(leaf.node)
-        return self.latex[leaf.node]
+        role = leaf.role
+        return self.latex[leaf.node] if role == "val" else _latex_mark(
+            self.latex[leaf.node], role)
