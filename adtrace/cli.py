@@ -15,9 +15,11 @@ import click
 
 from . import __version__
 from .errors import AdtraceError, ExitStatus, one_line
-from .render import RENDERERS
+from .render import COMPARE, DOCUMENT, FORMATS, GRAPH, TRACE, names
 
-FORMATS = tuple(RENDERERS)  # the registry only names modules: importing it is free
+# the registry only names modules: importing it is free
+TRACE_FORMATS, COMPARE_FORMATS, GRAPH_FORMATS, KEY_FORMATS = (
+    names(TRACE), names(COMPARE), names(GRAPH), names(DOCUMENT))
 
 
 def _fail(message: str, context: list[str] | None = None,
@@ -74,6 +76,12 @@ def _usage_message(e: click.UsageError) -> str:
     return msg
 
 
+def _check_standalone(standalone: bool, fmt: str, formats: tuple[str, ...]) -> None:
+    if standalone and not FORMATS[fmt].standalone:
+        able = " or ".join(name for name in formats if FORMATS[name].standalone)
+        raise click.UsageError(f"--standalone is for --format {able}")
+
+
 def _terminal() -> tuple[bool, int]:
     """(colour?, width) for stdout: colour only on a terminal, and never with NO_COLOR."""
     out = sys.stdout
@@ -100,7 +108,7 @@ def trace_options(f: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--seed", metavar="NAME=VALUE[,...]",
                      help="forward: one sweep along this direction (a JVP); "
                           "reverse: output weights (a VJP)."),
-        click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
+        click.option("--format", "fmt", type=click.Choice(TRACE_FORMATS), default="table",
                      show_default=True, help="Output format."),
         click.option("--labels", type=click.Choice(["w", "v", "h"]), default="w",
                      show_default=True,
@@ -151,13 +159,13 @@ def _run(mode: str, formula: str, at: tuple[str, ...], fmt: str, no_check: bool,
     if not at:
         raise click.UsageError("--at is required: give a value for every variable "
                                "(e.g. --at x1=2,x2=3)")
-    if standalone and fmt != "latex":
-        raise click.UsageError("--standalone is for --format latex")
+    _check_standalone(standalone, fmt, TRACE_FORMATS)
     t = trace(formula, ",".join(at), mode=mode, check=not no_check, **options)
     for warning in t.warnings:
         click.echo(f"Warning: {warning}", err=True)
     color, width = _terminal()
-    text = render(t, fmt, color=color and fmt == "table", width=width, standalone=standalone)
+    color = color and FORMATS[fmt].color
+    text = render(t, fmt, color=color, width=width, standalone=standalone)
     click.echo(text, nl=False, color=color)
     if t.check is not None and not t.check.agree:
         bad = [e for e in t.check.entries if e.agree is False]
@@ -192,17 +200,11 @@ def reverse(formula: str, **options: Any) -> None:
 
 # --- adtrace compare -------------------------------------------------------------------------
 
-def _compare_formats() -> list[str]:
-    from .render import COMPARE_RENDERERS  # a plain dict: nothing heavy
-
-    return list(COMPARE_RENDERERS)
-
-
 @cli.command()
 @click.argument("formula")
 @click.option("--at", "at", multiple=True, metavar="NAME=VALUE[,...]",
               help="The point: a value for every variable (x1=2,x2=pi/4).")
-@click.option("--format", "fmt", type=click.Choice(_compare_formats()), default="table",
+@click.option("--format", "fmt", type=click.Choice(COMPARE_FORMATS), default="table",
               show_default=True, help="Output format.")
 @click.option("--out", metavar="NAME[,...]",
               help="Programs: which assigned names are outputs "
@@ -228,27 +230,17 @@ def compare(formula: str, at: tuple[str, ...], fmt: str, out: str | None,
     if not at:
         raise click.UsageError("--at is required: give a value for every variable "
                                "(e.g. --at x1=2,x2=3)")
-    if standalone and fmt != "latex":
-        raise click.UsageError("--standalone is for --format latex")
+    _check_standalone(standalone, fmt, COMPARE_FORMATS)
     result = run_compare(formula, ",".join(at), out=out)
     for warning in result.warnings:
         click.echo(f"Warning: {warning}", err=True)
     color, width = _terminal()
-    color = color and fmt == "table"
+    color = color and FORMATS[fmt].color
     click.echo(render_compare(result, fmt, color=color, width=width, standalone=standalone),
                nl=False, color=color)
 
 
 # --- adtrace graph ---------------------------------------------------------------------------
-
-def _graph_formats() -> list[str]:
-    from .render.graph_formats import GRAPH_RENDERERS  # a plain dict: nothing heavy
-
-    return list(GRAPH_RENDERERS)
-
-
-GRAPH_FORMATS = _graph_formats()
-
 
 @cli.command()
 @click.argument("formula")
@@ -292,13 +284,13 @@ def graph(formula: str, at: tuple[str, ...], mode: str | None, wrt: str | None,
     from .graph import graph as build
     from .graph import render_graph
 
-    if fmt == "png" and output is None and sys.stdout.isatty():
-        raise click.UsageError("--format png writes binary data: give -o FILE "
+    if FORMATS[fmt].binary and output is None and sys.stdout.isatty():
+        raise click.UsageError(f"--format {fmt} writes binary data: give -o FILE "
                                "(or redirect standard output to a file)")
     g = build(formula, ",".join(at) if at else None, mode=mode, wrt=wrt, seed=seed,
               labels=labels, order=order, out=out, digits=digits)
     color, width = _terminal()
-    color = color and fmt == "text" and output is None
+    color = color and FORMATS[fmt].color and output is None
     result = render_graph(g, fmt, color=color, width=width if output is None else 80)
     if output is None:
         if isinstance(result, bytes):
@@ -321,12 +313,22 @@ def graph(formula: str, at: tuple[str, ...], mode: str | None, wrt: str | None,
 # --- adtrace key -----------------------------------------------------------------------------
 
 
+def _key_format_help() -> str:
+    """``markdown (default) or latex; '-o NAME.tex' implies latex.``, from the registry."""
+    first, *rest = KEY_FORMATS
+    text = " or ".join([f"{first} (default)", *rest])
+    for name in KEY_FORMATS:
+        if FORMATS[name].suffixes:
+            text += f"; '-o NAME{FORMATS[name].suffixes[0]}' implies {name}"
+    return text + "."
+
+
 @cli.command()
 @click.argument("problems", metavar="PROBLEMS.toml")
 @click.option("-o", "--output", metavar="FILE",
               help="Write the document to FILE (default: standard output).")
-@click.option("--format", "fmt", type=click.Choice(["markdown", "latex"]), default=None,
-              help="markdown (default) or latex; '-o NAME.tex' implies latex.")
+@click.option("--format", "fmt", type=click.Choice(KEY_FORMATS), default=None,
+              help=_key_format_help())
 @click.option("--worksheet", is_flag=True,
               help="Leave the computed cells blank for students (the data stay).")
 @click.option("--standalone/--fragment", default=True, show_default=True,

@@ -152,3 +152,8 @@ def to_dict(t: Trace, formula: str | None = None, *, stream: bool = False) -> di
 
 def render(t: Trace, **_: Any) -> str:
     return dumps(to_dict(t, stream=True), end="\n")  # json.dumps(..., indent=2), but faster
+
+
+def compare(c: Any, **_: Any) -> str:
+    """``adtrace compare --format json``: the contract's compare object, schema 1."""
+    return dumps(c.as_dict(), end="\n")

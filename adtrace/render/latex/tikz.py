@@ -1,4 +1,5 @@
-"""``adtrace graph --format tikz``: a ``tikzpicture`` for LaTeX answer keys.
+"""LaTeX's graph (``adtrace graph --format tikz``): a ``tikzpicture``, also the figure of
+a LaTeX answer key.
 
 Plain TikZ (``\\usepackage{amsmath,tikz}``; no TikZ libraries, no graph drawing, no
 LuaLaTeX): adtrace places the nodes itself, one column per depth from left to right.  Within a
@@ -7,16 +8,14 @@ of layered drawing), and an edge that skips columns bends through a waypoint in
 each column it crosses, so it never runs through a node.  Every edge carries its
 partial above the line and, with a sweep, what the sweep carries along it below.
 
-``standalone=True`` wraps the picture in a complete ``article`` document (loading
+``picture(g, standalone=True)`` wraps the picture in a complete ``article`` document (loading
 only ``amsmath``, ``tikz`` and ``geometry`` for the page size).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from ..errors import LimitError
-from ..graph import Graph, GraphEdge, GraphNode
+from ...errors import LimitError
+from ...graph import PAGE_MAX_NODES, Graph, GraphEdge, GraphNode
 
 #: the ``tikzpicture`` needs only this in the preamble (amsmath for ``\operatorname``)
 PREAMBLE = r"\usepackage{amsmath}" + "\n" + r"\usepackage{tikz}"
@@ -34,9 +33,6 @@ STYLES = r"""  adtnode/.style={draw, align=center, font=\small, inner sep=3pt, m
   adtpartial/.style={font=\scriptsize, sloped, above, inner sep=1.5pt},
   adtflow/.style={font=\scriptsize, sloped, below, inner sep=1.5pt},"""
 
-#: a picture with more nodes than this is refused: TeX would take minutes and the page
-#: would be unreadable (DOT and Mermaid have no such limit)
-TIKZ_MAX_NODES = 300
 #: TeX cannot handle a picture wider than about 575 cm
 MAX_WIDTH_CM = 500
 #: waypoints for edges that skip columns, at most; past it such edges are drawn straight
@@ -116,10 +112,11 @@ def _label_width(g: Graph, e: GraphEdge) -> float:
     return max(len(t) for t in texts) * LABEL_CHAR + 0.6
 
 
-def render(g: Graph, *, standalone: bool = False, **_: Any) -> str:
-    if len(g.nodes) > TIKZ_MAX_NODES:
+def picture(g: Graph, *, standalone: bool = False) -> str:
+    """The ``tikzpicture``, or with ``standalone`` a document of its own size."""
+    if len(g.nodes) > PAGE_MAX_NODES:
         raise LimitError(f"the graph has {len(g.nodes):,} nodes, too many for a TikZ picture "
-                         f"(at most {TIKZ_MAX_NODES}); use --format dot or mermaid")
+                         f"(at most {PAGE_MAX_NODES}); use --format dot or mermaid")
     columns = _order(g)
     # column x positions: node widths plus room for the widest label into the next column
     widths = [max((_width(g, g.nodes[s[1]]) for s in col if s[0] == "n"), default=0.5)
