@@ -347,7 +347,8 @@ def key(problems: str, output: str | None, fmt: str | None, worksheet: bool,
       adtrace key samples/homework.toml --format latex -o key.tex
       adtrace key samples/homework.toml --worksheet -o worksheet.tex
     """
-    from .key import format_for, load_problem_set, render_key, solve
+    from .key import format_for, render_key, solve
+    from .problems import load_problem_set
 
     pset = load_problem_set(problems)
     fmt = format_for(fmt, output)

@@ -126,10 +126,10 @@ def test_latex_escapes_text(run):
 
 def test_one_implementation_for_compare_and_keys(run):
     """The key's compare problems are the command's sections, without the counting rules."""
-    from adtrace import key
+    from adtrace import key, problems
     from adtrace.render import latex, markdown
 
-    pset = key.load_problem_set(str(SAMPLES / "compare.toml"))
+    pset = problems.load_problem_set(str(SAMPLES / "compare.toml"))
     sol = key.solve(pset.problems[0])
     md = key.problem_section(sol, "markdown")
     body = markdown.compare_sections(sol.comparison, level=3, rules=False)
@@ -142,10 +142,10 @@ def test_one_implementation_for_compare_and_keys(run):
 
 
 def test_worksheet_leaves_the_counts_blank():
-    from adtrace import key
+    from adtrace import key, problems
     from adtrace.render import latex, markdown
 
-    pset = key.load_problem_set(str(SAMPLES / "compare.toml"))
+    pset = problems.load_problem_set(str(SAMPLES / "compare.toml"))
     c = key.solve(pset.problems[2]).comparison  # the lighthouse
     md = "\n".join(markdown.compare_sections(c, worksheet=True, rules=False))
     for computed in ("68", "26", "95.7", "reverse mode gets"):
