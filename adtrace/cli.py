@@ -76,10 +76,26 @@ def _usage_message(e: click.UsageError) -> str:
     return msg
 
 
-def _check_standalone(standalone: bool, fmt: str, formats: tuple[str, ...]) -> None:
+def _check(at: tuple[str, ...], standalone: bool, fmt: str, formats: tuple[str, ...]) -> None:
+    """The usage errors of forward, reverse and compare: no point; --standalone where the
+    format cannot be a document."""
+    if not at:
+        raise click.UsageError("--at is required: give a value for every variable "
+                               "(e.g. --at x1=2,x2=3)")
     if standalone and not FORMATS[fmt].standalone:
         able = " or ".join(name for name in formats if FORMATS[name].standalone)
         raise click.UsageError(f"--standalone is for --format {able}")
+
+
+def _show(result: Any, fmt: str, draw: Callable[..., str], standalone: bool) -> None:
+    """The warnings on stderr, then ``result`` drawn in ``fmt`` on stdout (in colour when
+    the format is for a terminal and stdout is one)."""
+    for warning in result.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    color, width = _terminal()
+    color = color and FORMATS[fmt].color
+    click.echo(draw(result, fmt, color=color, width=width, standalone=standalone), nl=False,
+               color=color)
 
 
 def _terminal() -> tuple[bool, int]:
@@ -156,17 +172,9 @@ def _run(mode: str, formula: str, at: tuple[str, ...], fmt: str, no_check: bool,
     from .api import trace
     from .render import render
 
-    if not at:
-        raise click.UsageError("--at is required: give a value for every variable "
-                               "(e.g. --at x1=2,x2=3)")
-    _check_standalone(standalone, fmt, TRACE_FORMATS)
+    _check(at, standalone, fmt, TRACE_FORMATS)
     t = trace(formula, ",".join(at), mode=mode, check=not no_check, **options)
-    for warning in t.warnings:
-        click.echo(f"Warning: {warning}", err=True)
-    color, width = _terminal()
-    color = color and FORMATS[fmt].color
-    text = render(t, fmt, color=color, width=width, standalone=standalone)
-    click.echo(text, nl=False, color=color)
+    _show(t, fmt, render, standalone)
     if t.check is not None and not t.check.agree:
         bad = [e for e in t.check.entries if e.agree is False]
         click.echo(f"Error: the symbolic check disagrees for ∂{bad[0].output}/∂{bad[0].input}: "
@@ -227,17 +235,8 @@ def compare(formula: str, at: tuple[str, ...], fmt: str, out: str | None,
     from .compare import compare as run_compare
     from .render import render_compare
 
-    if not at:
-        raise click.UsageError("--at is required: give a value for every variable "
-                               "(e.g. --at x1=2,x2=3)")
-    _check_standalone(standalone, fmt, COMPARE_FORMATS)
-    result = run_compare(formula, ",".join(at), out=out)
-    for warning in result.warnings:
-        click.echo(f"Warning: {warning}", err=True)
-    color, width = _terminal()
-    color = color and FORMATS[fmt].color
-    click.echo(render_compare(result, fmt, color=color, width=width, standalone=standalone),
-               nl=False, color=color)
+    _check(at, standalone, fmt, COMPARE_FORMATS)
+    _show(run_compare(formula, ",".join(at), out=out), fmt, render_compare, standalone)
 
 
 # --- adtrace graph ---------------------------------------------------------------------------

@@ -146,11 +146,9 @@ def render(t: Trace, *, color: bool = False, width: int = 80, **_: Any) -> str:
 
     console = terminal(color, width)
     printer = RowPrinter(t.labels, digits=t.digits)
-    head = "bold underline" if color else None
 
     def section(title: str) -> None:
-        console.print()
-        console.print(Text(title, style=head or ""))
+        _heading(console, title, color)
 
     console.print(Text(f"adtrace {t.mode}: {header(t.program.source)}",
                        style="bold" if color else ""), overflow="fold")
@@ -182,6 +180,14 @@ def render(t: Trace, *, color: bool = False, width: int = 80, **_: Any) -> str:
     if t.check is not None:
         _check(console, t, printer, section, color)
     return printed(console)
+
+
+def _heading(console: Any, title: str, color: bool) -> None:
+    """A blank line, then a section's title (bold and underlined in colour)."""
+    from rich.text import Text
+
+    console.print()
+    console.print(Text(title, style="bold underline" if color else ""))
 
 
 def _exact(exact: Any, shown: str, sep: str = "") -> str:
@@ -298,30 +304,11 @@ def _sweep_lines(cost: ModeCost) -> list[tuple[str, str, str]]:
     return out
 
 
-def compare(c: Comparison, *, color: bool = False, width: int = 80, **_: Any) -> str:
-    """Forward and reverse mode side by side, the operations of every sweep, the Jacobian
-    and how things are counted."""
+def _costs(c: Comparison, color: bool) -> Any:
+    """Sweeps, operations and stored values of the two modes, side by side."""
     from rich.table import Table
     from rich.text import Text
 
-    console = terminal(color, width)
-    head = "bold underline" if color else ""
-
-    def section(title: str) -> None:
-        console.print()
-        console.print(Text(title, style=head))
-
-    def plain(text: str) -> None:
-        console.print(text, markup=False, overflow="fold")
-
-    console.print(Text(f"adtrace compare: {header(c.source)}", style="bold" if color else ""),
-                  overflow="fold")
-    plain("at " + ", ".join(f"{name} = {fmt_number(v)}" for name, v in c.inputs))
-    n, m = len(c.inputs), len(c.outputs)
-    plain(f"n = {n:,} input{'s' * (n != 1)} ({_names(c.inputs)}), m = {m:,} output"
-          f"{'s' * (m != 1)} ({_names(c.outputs)}), {c.primal_rows:,} rows in the primal trace")
-
-    section("The whole Jacobian, both ways")
     table = Table.grid(padding=(0, 2), pad_edge=False)
     table.add_column(no_wrap=True)
     table.add_column(overflow="fold")
@@ -333,33 +320,61 @@ def compare(c: Comparison, *, color: bool = False, width: int = 80, **_: Any) ->
     table.add_row("operations", f"{f.operations:,}", f"{r.operations:,}")
     table.add_row("values stored", f"{f.stored:,} ({f.stored_what})",
                   f"{r.stored:,} ({r.stored_what})")
-    console.print(table)
+    return table
+
+
+def _agreement(c: Comparison) -> str:
+    """Whether the two Jacobians agree: exactly, to rounding, or by how much they differ."""
+    size = max([1.0] + [abs(v) for row in c.jacobian.entries for v in row if v is not None])
+    diff = fmt_number(c.max_difference)
+    if c.max_difference == 0:
+        return "agree"
+    if c.max_difference <= 1e-9 * size:
+        return f"agree to rounding (largest difference {diff})"
+    return f"differ by up to {diff}"
+
+
+def compare(c: Comparison, *, color: bool = False, width: int = 80, **_: Any) -> str:
+    """Forward and reverse mode side by side, the operations of every sweep, the Jacobian
+    and how things are counted."""
+    from rich.table import Table
+    from rich.text import Text
+
+    console = terminal(color, width)
+
+    def plain(text: str) -> None:
+        console.print(text, markup=False, overflow="fold")
+
+    console.print(Text(f"adtrace compare: {header(c.source)}", style="bold" if color else ""),
+                  overflow="fold")
+    plain("at " + ", ".join(f"{name} = {fmt_number(v)}" for name, v in c.inputs))
+    n, m = len(c.inputs), len(c.outputs)
+    plain(f"n = {n:,} input{'s' * (n != 1)} ({_names(c.inputs)}), m = {m:,} output"
+          f"{'s' * (m != 1)} ({_names(c.outputs)}), {c.primal_rows:,} rows in the primal trace")
+
+    _heading(console, "The whole Jacobian, both ways", color)
+    console.print(_costs(c, color))
     console.print()
     console.print(Text(f"Cheaper here: {cheaper_text(c)}. ", style="bold" if color else "")
                   + Text(c.why), overflow="fold")
 
-    section("Operations per sweep (primal rows + multiply-adds = operations)")
+    _heading(console, "Operations per sweep (primal rows + multiply-adds = operations)", color)
     sweeps = Table.grid(padding=(0, 2), pad_edge=False)
     sweeps.add_column(no_wrap=True)
     sweeps.add_column(overflow="fold")
     sweeps.add_column(no_wrap=True, justify="right")
-    for cost in (f, r):
+    for cost in (c.forward, c.reverse):
         for row in _sweep_lines(cost):
             sweeps.add_row(*row)
     console.print(sweeps)
 
-    section(f"Jacobian ∂{_group(c.outputs)}/∂{_group(c.inputs)}")
+    _heading(console, f"Jacobian ∂{_group(c.outputs)}/∂{_group(c.inputs)}", color)
     for line in jacobian_lines(c.jacobian, fmt_number, width, parts=False):
         plain(line)
-    size = max([1.0] + [abs(v) for row in c.jacobian.entries for v in row if v is not None])
-    diff = fmt_number(c.max_difference)
-    agree = "agree" if c.max_difference == 0 else \
-        f"agree to rounding (largest difference {diff})" \
-        if c.max_difference <= 1e-9 * size else f"differ by up to {diff}"
     plain("forward mode fills one column per tangent sweep, reverse mode one row per adjoint "
-          f"sweep; the two {agree}")
+          f"sweep; the two {_agreement(c)}")
 
-    section("How these are counted")
+    _heading(console, "How these are counted", color)
     for key, text in DEFINITIONS.items():
         plain(f"{key}: {text}.")
     for warning in c.warnings:
