@@ -6,6 +6,7 @@ names and seeds stay.  Every string is escaped.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ...compare import DEFINITIONS, Comparison
@@ -56,8 +57,22 @@ def compare_sections(c: Comparison, *, level: int = 2, worksheet: Any = None, di
     lines.append(r"\textbf{Cheaper here:} " + (BLANK.replace("4em", "20em") if blank else
                                                escape(f"{cheaper_text(c)}. {c.why}")))
 
+    lines += _sweeps(c, num, stretch)
+    lines += jacobian(c, digits=digits, blank=blank, stretch=stretch)
+    lines.append(r"\par " + escape(agreement(c, blank=blank)))
+
+    if rules:
+        lines += [r"\par\textbf{How these are counted.}", r"\begin{description}\small"]
+        lines += [rf"\item[{escape(key)}:] {escape(text)}." for key, text in DEFINITIONS.items()]
+        lines.append(r"\end{description}")
+    lines += [rf"\par\textit{{Warning:}} {escape(w)}" for w in c.warnings]
+    return lines
+
+
+def _sweeps(c: Comparison, num: Callable[[int], str], stretch: str) -> list[str]:
+    """The operations of every sweep of each mode, and each mode's total."""
     body: list[str] = []
-    for cost in (f, r):
+    for cost in (c.forward, c.reverse):
         if body:
             body.append(r"\midrule")
         first = True
@@ -73,20 +88,10 @@ def compare_sections(c: Comparison, *, level: int = 2, worksheet: Any = None, di
         body.append(rf" & \textit{{total}} &  & {num(sum(s.primal for s in cost.sweeps))} & "
                     rf"{num(sum(s.multiply_adds for s in cost.sweeps))} & "
                     rf"{num(cost.operations)} \\")
-    lines += booktabs(r"@{}lllrrr@{}",
-                      r"\multicolumn{2}{@{}l}{\textbf{Operations per sweep}} & \textit{seed} & "
-                      r"\textit{primal rows} & \textit{multiply-adds} & \textit{operations} \\",
-                      body, stretch=stretch)
-
-    lines += jacobian(c, digits=digits, blank=blank, stretch=stretch)
-    lines.append(r"\par " + escape(agreement(c, blank=blank)))
-
-    if rules:
-        lines += [r"\par\textbf{How these are counted.}", r"\begin{description}\small"]
-        lines += [rf"\item[{escape(key)}:] {escape(text)}." for key, text in DEFINITIONS.items()]
-        lines.append(r"\end{description}")
-    lines += [rf"\par\textit{{Warning:}} {escape(w)}" for w in c.warnings]
-    return lines
+    return booktabs(r"@{}lllrrr@{}",
+                    r"\multicolumn{2}{@{}l}{\textbf{Operations per sweep}} & \textit{seed} & "
+                    r"\textit{primal rows} & \textit{multiply-adds} & \textit{operations} \\",
+                    body, stretch=stretch)
 
 
 def jacobian(c: Comparison, *, digits: int = 4, blank: bool = False,

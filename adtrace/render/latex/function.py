@@ -64,27 +64,24 @@ def formula_lines(program: Program) -> list[str] | None:
             statements.append((name, Leaf(node) if node < n or node in named else tree(node)))
     if len(statements) > MAX_FORMULA_LINES:
         return None
-    lines: list[str] = []
-    for name, d in statements:
-        pieces = _split_sum(d, text)
-        first = True
-        line = ""
-        width = 0
-        for op, term in pieces:
-            shown = latex.doprint(term)
-            w = len(text.doprint(term)) + 3
-            if not first and width + w > FORMULA_WIDTH and line:
-                lines.append(line + r" \\")
-                line, width = r"&\quad", 0
-            if first:
-                line = f"{latex_name(name)} &= {shown}"
-                first = False
-            else:
-                line += f" {op} {shown}"
-            width += w
-        lines.append(line)
+    lines = [line for name, d in statements for line in _statement(name, d, latex, text)]
     return [line + r" \\" if not line.endswith(r" \\") and k < len(lines) - 1 else line
             for k, line in enumerate(lines)]
+
+
+def _statement(name: str, d: D, latex: LatexPrinter, text: TextPrinter) -> list[str]:
+    """``name &= a + b - c``, broken before a term that would pass FORMULA_WIDTH."""
+    lines: list[str] = []
+    line, width = "", 0
+    for k, (op, term) in enumerate(_split_sum(d, text)):
+        shown = latex.doprint(term)
+        w = len(text.doprint(term)) + 3
+        if k and width + w > FORMULA_WIDTH and line:
+            lines.append(line + r" \\")
+            line, width = r"&\quad", 0
+        line = f"{latex_name(name)} &= {shown}" if k == 0 else f"{line} {op} {shown}"
+        width += w
+    return lines + [line]
 
 
 def _split_sum(d: D, text: TextPrinter) -> list[tuple[str, D]]:

@@ -118,20 +118,7 @@ def picture(g: Graph, *, standalone: bool = False) -> str:
         raise LimitError(f"the graph has {len(g.nodes):,} nodes, too many for a TikZ picture "
                          f"(at most {PAGE_MAX_NODES}); use --format dot or mermaid")
     columns = _order(g)
-    # column x positions: node widths plus room for the widest label into the next column
-    widths = [max((_width(g, g.nodes[s[1]]) for s in col if s[0] == "n"), default=0.5)
-              for col in columns]
-    gaps = [1.5] * len(columns)
-    for e in g.edges:
-        d = g.nodes[e.target].depth - 1  # labels sit on the last segment, before the target
-        gaps[d] = max(gaps[d], _label_width(g, e))
-    xs = [0.0]
-    for d in range(1, len(columns)):
-        xs.append(xs[-1] + widths[d - 1] / 2 + gaps[d - 1] + widths[d] / 2)
-    if xs[-1] + widths[-1] + widths[0] > MAX_WIDTH_CM:
-        raise LimitError(f"the graph is {len(columns):,} levels deep, too wide for a TikZ "
-                         "picture (TeX's largest dimension is about 5.7 m); use --format dot "
-                         "or mermaid")
+    xs, widths = _columns_x(g, columns)
     lines_per_node = 1 + (g.point is not None) + (g.mode is not None)
     step = 1.0 + 0.45 * lines_per_node
     pos: dict[Slot, tuple[float, float]] = {}
@@ -151,9 +138,34 @@ def picture(g: Graph, *, standalone: bool = False) -> str:
     point = g.point_text()
     if point:
         out.append(f"% at {point}")
-    out.append(r"\begin{tikzpicture}[")
-    out.append(STYLES)
-    out.append("]")
+    out += [r"\begin{tikzpicture}[", STYLES, "]", *_nodes(g, columns, pos), *_edges(g, pos),
+            r"\end{tikzpicture}"]
+    if standalone:
+        out.append(r"\end{document}")
+    return "\n".join(out) + "\n"
+
+
+def _columns_x(g: Graph, columns: list[list[Slot]]) -> tuple[list[float], list[float]]:
+    """Each column's x position and width: node widths plus room for the widest edge label
+    into the next column."""
+    widths = [max((_width(g, g.nodes[s[1]]) for s in col if s[0] == "n"), default=0.5)
+              for col in columns]
+    gaps = [1.5] * len(columns)
+    for e in g.edges:
+        d = g.nodes[e.target].depth - 1  # labels sit on the last segment, before the target
+        gaps[d] = max(gaps[d], _label_width(g, e))
+    xs = [0.0]
+    for d in range(1, len(columns)):
+        xs.append(xs[-1] + widths[d - 1] / 2 + gaps[d - 1] + widths[d] / 2)
+    if xs[-1] + widths[-1] + widths[0] > MAX_WIDTH_CM:
+        raise LimitError(f"the graph is {len(columns):,} levels deep, too wide for a TikZ "
+                         "picture (TeX's largest dimension is about 5.7 m); use --format dot "
+                         "or mermaid")
+    return xs, widths
+
+
+def _nodes(g: Graph, columns: list[list[Slot]], pos: dict[Slot, tuple[float, float]]) -> list[str]:
+    out = []
     for col in columns:
         for slot in col:
             if slot[0] != "n":
@@ -163,6 +175,12 @@ def picture(g: Graph, *, standalone: bool = False) -> str:
             style = f"adt{n.role}" + (", adtshared" if n.fans_out else "")
             body = r" \\ ".join(_node_lines(g, n))
             out.append(f"\\node[{style}] (n{n.node}) at ({x:.2f},{y:.2f}) {{{body}}};")
+    return out
+
+
+def _edges(g: Graph, pos: dict[Slot, tuple[float, float]]) -> list[str]:
+    """Each edge through its waypoints, its partial above and the sweep's flow below."""
+    out = []
     for k, e in enumerate(g.edges):
         style = "adtsharededge" if g.nodes[e.source].fans_out else "adtedge"
         path = [f"(n{e.source})"]
@@ -176,8 +194,4 @@ def picture(g: Graph, *, standalone: bool = False) -> str:
             label += (rf" node[adtflow] {{\textcolor{{{DERIVATIVE_COLOR[g.mode]}}}"
                       rf"{{${flow}$}}}}")
         out.append(f"\\draw[{style}] " + " -- ".join(path) + f" -- {label} (n{e.target});")
-    out.append(r"\end{tikzpicture}")
-    if standalone:
-        out.append(r"\end{document}")
-    return "\n".join(out) + "\n"
-
+    return out
