@@ -10,7 +10,7 @@ A format module offers some of these, and :data:`FORMATS` says which:
     against reverse mode (``adtrace compare --format``).
 ``graph``
     ``graph(graph, *, fmt, color=False, width=80) -> str | bytes``: the computational
-    graph (``adtrace graph --format``; bytes for an image).
+    graph (``adtrace graph --format``; ``fmt`` is the name asked for, bytes for ``png``).
 ``document``
     the pieces ``adtrace key`` builds answer keys and worksheets from; they are listed,
     with their signatures, by :class:`DocumentFormat`.
@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -74,8 +73,7 @@ def load(name: str, offer: str) -> Any:
     """The module of format ``name``, which must offer ``offer``."""
     if offer not in FORMATS.get(name, Format("", ())).offers:
         raise ValueError(f"unknown {offer} format '{name}' (one of {', '.join(names(offer))})")
-    module: ModuleType = importlib.import_module(f"{__name__}.{FORMATS[name].module}")
-    return module
+    return importlib.import_module(f"{__name__}.{FORMATS[name].module}")
 
 
 def render(trace: Trace, fmt: str, **options: Any) -> str:
@@ -94,36 +92,51 @@ def render_graph(graph: Graph, fmt: str, **options: Any) -> str | bytes:
 
 
 class DocumentFormat(Protocol):
-    """The pieces of a document (``adtrace key``), each a list of lines in the format.
+    """The pieces of a document (``adtrace key``): each returns lines in the format (a
+    piece's own spacing included) or, for inline text, a string.
 
-    ``level`` is a heading's depth (1: the document's title); ``worksheet`` is an
-    ``adtrace.key.Worksheet`` (which cells to leave blank) or None for an answer key.
-    Text given to a piece is plain text, escaped by the piece; ``paragraph`` and
-    ``title`` keep ``$...$`` as math.
+    ``level`` is a heading's depth (1: the document's title; a format whose tables carry
+    their titles may ignore it); ``worksheet`` is an ``adtrace.key.Worksheet`` (which
+    cells to leave blank) or None for an answer key.  Text given to a piece is plain
+    text that the piece escapes; ``title`` and ``paragraph`` keep ``$...$`` as math.
     """
 
-    def title(self, text: str, subtitle: str | None) -> list[str]: ...
+    def title(self, text: str, subtitle: str | None) -> list[str]:
+        """The document's title, and a subtitle (the course) under it."""
 
-    def heading(self, text: str, level: int) -> list[str]: ...
+    def heading(self, text: str, level: int) -> list[str]:
+        """A section heading."""
 
-    def paragraph(self, text: str) -> list[str]: ...
+    def paragraph(self, text: str) -> list[str]:
+        """A paragraph of prose."""
 
-    def text(self, text: str) -> str: ...
+    def text(self, text: str) -> str:
+        """Plain text, escaped, to join into a caption or a sentence."""
 
-    def sweep_seed(self, t: Trace, sweep: Sweep) -> str: ...
+    def sweep_seed(self, t: Trace, sweep: Sweep) -> str:
+        """A sweep's seed, inline: ``ẋ1 = 1``."""
 
-    def formula(self, program: Program) -> list[str]: ...
+    def formula(self, program: Program) -> list[str]:
+        """The function as written."""
 
-    def point(self, t: Trace, what: str) -> list[str]: ...
+    def point(self, t: Trace, what: str) -> list[str]:
+        """The point, and then ``what`` is computed there (``forward mode``)."""
 
     def trace_sections(self, t: Trace, *, level: int, worksheet: Any = None,
                        primal: bool = True, check: bool = True,
-                       derivatives_title: str = "Derivatives") -> list[str]: ...
+                       derivatives_title: str = "Derivatives") -> list[str]:
+        """A trace: its primal trace (unless not ``primal``), sweeps, derivatives, and
+        its symbolic check (unless not ``check``)."""
 
     def compare_sections(self, c: Comparison, *, level: int, worksheet: Any = None,
-                         digits: int = 4, rules: bool = True) -> list[str]: ...
+                         digits: int = 4, rules: bool = True) -> list[str]:
+        """Forward against reverse mode, with how things are counted when ``rules``."""
 
-    def figure(self, title: str, caption: str, g: Graph, level: int) -> list[str]: ...
+    def figure(self, title: str, caption: str, g: Graph, level: int) -> list[str]:
+        """The graph ``g`` drawn, titled and captioned (``caption`` is already in the
+        format: built from ``text`` and ``sweep_seed``)."""
 
     def document(self, body: list[str], *, standalone: bool = True,
-                 figures: bool = False) -> str: ...
+                 figures: bool = False) -> str:
+        """The lines as a file: a complete document, or with ``standalone`` false a
+        fragment to include; ``figures`` says the body has figures."""

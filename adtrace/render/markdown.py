@@ -302,7 +302,9 @@ def compare(c: Comparison, **_: Any) -> str:
 
 
 def graph(g: Graph, **_: Any) -> str:
-    """The graph as a fenced Mermaid block, which GitHub, GitLab and Jupyter draw."""
+    """The graph as a fenced Mermaid block, which GitHub, GitLab and Jupyter draw: the
+    figure of a Markdown document.  (``adtrace graph --format mermaid`` prints the
+    flowchart alone.)"""
     from .mermaid import graph as flowchart
 
     return "\n".join(["```mermaid", *flowchart(g).rstrip("\n").splitlines(), "```"]) + "\n"
