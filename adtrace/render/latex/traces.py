@@ -84,6 +84,7 @@ def result_latex(sweep: Sweep, name: str) -> str:
 
 
 def check_name(output: str, inp: str) -> str:
+    """A check entry's name in math (the text one is ``common.check_name``)."""
     if "=" in output:
         return rf"\text{{{escape(output)}}} \cdot \partial/\partial {latex_name(inp)}"
     if "=" in inp:
