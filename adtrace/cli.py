@@ -15,9 +15,11 @@ import click
 
 from . import __version__
 from .errors import AdtraceError, ExitStatus, one_line
-from .render import RENDERERS
+from .render import COMPARE, DOCUMENT, FORMATS, GRAPH, TRACE, names
 
-FORMATS = tuple(RENDERERS)  # the registry only names modules: importing it is free
+# the registry only names modules: importing it is free
+TRACE_FORMATS, COMPARE_FORMATS, GRAPH_FORMATS, KEY_FORMATS = (
+    names(TRACE), names(COMPARE), names(GRAPH), names(DOCUMENT))
 
 
 def _fail(message: str, context: list[str] | None = None,
@@ -74,6 +76,28 @@ def _usage_message(e: click.UsageError) -> str:
     return msg
 
 
+def _check(at: tuple[str, ...], standalone: bool, fmt: str, formats: tuple[str, ...]) -> None:
+    """The usage errors of forward, reverse and compare: no point; --standalone where the
+    format cannot be a document."""
+    if not at:
+        raise click.UsageError("--at is required: give a value for every variable "
+                               "(e.g. --at x1=2,x2=3)")
+    if standalone and not FORMATS[fmt].standalone:
+        able = " or ".join(name for name in formats if FORMATS[name].standalone)
+        raise click.UsageError(f"--standalone is for --format {able}")
+
+
+def _show(result: Any, fmt: str, draw: Callable[..., str], standalone: bool) -> None:
+    """The warnings on stderr, then ``result`` drawn in ``fmt`` on stdout (in colour when
+    the format is for a terminal and stdout is one)."""
+    for warning in result.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    color, width = _terminal()
+    color = color and FORMATS[fmt].color
+    click.echo(draw(result, fmt, color=color, width=width, standalone=standalone), nl=False,
+               color=color)
+
+
 def _terminal() -> tuple[bool, int]:
     """(colour?, width) for stdout: colour only on a terminal, and never with NO_COLOR."""
     out = sys.stdout
@@ -100,7 +124,7 @@ def trace_options(f: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--seed", metavar="NAME=VALUE[,...]",
                      help="forward: one sweep along this direction (a JVP); "
                           "reverse: output weights (a VJP)."),
-        click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
+        click.option("--format", "fmt", type=click.Choice(TRACE_FORMATS), default="table",
                      show_default=True, help="Output format."),
         click.option("--labels", type=click.Choice(["w", "v", "h"]), default="w",
                      show_default=True,
@@ -148,17 +172,9 @@ def _run(mode: str, formula: str, at: tuple[str, ...], fmt: str, no_check: bool,
     from .api import trace
     from .render import render
 
-    if not at:
-        raise click.UsageError("--at is required: give a value for every variable "
-                               "(e.g. --at x1=2,x2=3)")
-    if standalone and fmt != "latex":
-        raise click.UsageError("--standalone is for --format latex")
+    _check(at, standalone, fmt, TRACE_FORMATS)
     t = trace(formula, ",".join(at), mode=mode, check=not no_check, **options)
-    for warning in t.warnings:
-        click.echo(f"Warning: {warning}", err=True)
-    color, width = _terminal()
-    text = render(t, fmt, color=color and fmt == "table", width=width, standalone=standalone)
-    click.echo(text, nl=False, color=color)
+    _show(t, fmt, render, standalone)
     if t.check is not None and not t.check.agree:
         bad = [e for e in t.check.entries if e.agree is False]
         click.echo(f"Error: the symbolic check disagrees for ∂{bad[0].output}/∂{bad[0].input}: "
@@ -192,17 +208,11 @@ def reverse(formula: str, **options: Any) -> None:
 
 # --- adtrace compare -------------------------------------------------------------------------
 
-def _compare_formats() -> list[str]:
-    from .render import COMPARE_RENDERERS  # a plain dict: nothing heavy
-
-    return list(COMPARE_RENDERERS)
-
-
 @cli.command()
 @click.argument("formula")
 @click.option("--at", "at", multiple=True, metavar="NAME=VALUE[,...]",
               help="The point: a value for every variable (x1=2,x2=pi/4).")
-@click.option("--format", "fmt", type=click.Choice(_compare_formats()), default="table",
+@click.option("--format", "fmt", type=click.Choice(COMPARE_FORMATS), default="table",
               show_default=True, help="Output format.")
 @click.option("--out", metavar="NAME[,...]",
               help="Programs: which assigned names are outputs "
@@ -225,30 +235,11 @@ def compare(formula: str, at: tuple[str, ...], fmt: str, out: str | None,
     from .compare import compare as run_compare
     from .render import render_compare
 
-    if not at:
-        raise click.UsageError("--at is required: give a value for every variable "
-                               "(e.g. --at x1=2,x2=3)")
-    if standalone and fmt != "latex":
-        raise click.UsageError("--standalone is for --format latex")
-    result = run_compare(formula, ",".join(at), out=out)
-    for warning in result.warnings:
-        click.echo(f"Warning: {warning}", err=True)
-    color, width = _terminal()
-    color = color and fmt == "table"
-    click.echo(render_compare(result, fmt, color=color, width=width, standalone=standalone),
-               nl=False, color=color)
+    _check(at, standalone, fmt, COMPARE_FORMATS)
+    _show(run_compare(formula, ",".join(at), out=out), fmt, render_compare, standalone)
 
 
 # --- adtrace graph ---------------------------------------------------------------------------
-
-def _graph_formats() -> list[str]:
-    from .render.graph_formats import GRAPH_RENDERERS  # a plain dict: nothing heavy
-
-    return list(GRAPH_RENDERERS)
-
-
-GRAPH_FORMATS = _graph_formats()
-
 
 @cli.command()
 @click.argument("formula")
@@ -292,13 +283,13 @@ def graph(formula: str, at: tuple[str, ...], mode: str | None, wrt: str | None,
     from .graph import graph as build
     from .graph import render_graph
 
-    if fmt == "png" and output is None and sys.stdout.isatty():
-        raise click.UsageError("--format png writes binary data: give -o FILE "
+    if FORMATS[fmt].binary and output is None and sys.stdout.isatty():
+        raise click.UsageError(f"--format {fmt} writes binary data: give -o FILE "
                                "(or redirect standard output to a file)")
     g = build(formula, ",".join(at) if at else None, mode=mode, wrt=wrt, seed=seed,
               labels=labels, order=order, out=out, digits=digits)
     color, width = _terminal()
-    color = color and fmt == "text" and output is None
+    color = color and FORMATS[fmt].color and output is None
     result = render_graph(g, fmt, color=color, width=width if output is None else 80)
     if output is None:
         if isinstance(result, bytes):
@@ -321,12 +312,22 @@ def graph(formula: str, at: tuple[str, ...], mode: str | None, wrt: str | None,
 # --- adtrace key -----------------------------------------------------------------------------
 
 
+def _key_format_help() -> str:
+    """``markdown (default) or latex; '-o NAME.tex' implies latex.``, from the registry."""
+    first, *rest = KEY_FORMATS
+    text = " or ".join([f"{first} (default)", *rest])
+    for name in KEY_FORMATS:
+        if FORMATS[name].suffixes:
+            text += f"; '-o NAME{FORMATS[name].suffixes[0]}' implies {name}"
+    return text + "."
+
+
 @cli.command()
 @click.argument("problems", metavar="PROBLEMS.toml")
 @click.option("-o", "--output", metavar="FILE",
               help="Write the document to FILE (default: standard output).")
-@click.option("--format", "fmt", type=click.Choice(["markdown", "latex"]), default=None,
-              help="markdown (default) or latex; '-o NAME.tex' implies latex.")
+@click.option("--format", "fmt", type=click.Choice(KEY_FORMATS), default=None,
+              help=_key_format_help())
 @click.option("--worksheet", is_flag=True,
               help="Leave the computed cells blank for students (the data stay).")
 @click.option("--standalone/--fragment", default=True, show_default=True,
@@ -345,7 +346,8 @@ def key(problems: str, output: str | None, fmt: str | None, worksheet: bool,
       adtrace key samples/homework.toml --format latex -o key.tex
       adtrace key samples/homework.toml --worksheet -o worksheet.tex
     """
-    from .key import format_for, load_problem_set, render_key, solve
+    from .key import format_for, render_key, solve
+    from .problems import load_problem_set
 
     pset = load_problem_set(problems)
     fmt = format_for(fmt, output)

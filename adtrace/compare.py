@@ -22,8 +22,8 @@ sweeps do.  The counting rules (also printed by ``adtrace compare`` and listed i
 * The **cheaper** mode needs fewer operations; on a tie, fewer stored values; if
   both tie, ``"either"``.
 
-Nothing is printed here: the renderers in ``adtrace/render/compare_*.py`` print the
-:class:`Comparison`.
+Nothing is printed here: each format under ``adtrace/render/`` prints the
+:class:`Comparison` with its ``compare`` function.
 """
 
 from __future__ import annotations

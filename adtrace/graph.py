@@ -7,9 +7,9 @@ partial derivative ``∂w1/∂x1 = x2 = 3``.  With a sweep, each node also carri
 tangent (forward) or adjoint (reverse) and the terms that sum to it, so a node used
 twice shows why its adjoint is a sum.
 
-The formats (text, DOT, Mermaid, TikZ, SVG/PNG) live in ``adtrace/render/graph_*.py``
-and are chosen by name from :data:`adtrace.render.graph_formats.GRAPH_RENDERERS`.
-Nothing here imports SymPy or rich.
+The formats (text, DOT, Mermaid, TikZ, SVG/PNG) are modules under ``adtrace/render/``,
+chosen by name from the registry :data:`adtrace.render.FORMATS`; each draws a graph
+with its ``graph`` function.  Nothing here imports SymPy or rich.
 
 Other code gets a figure for a trace with :func:`trace_graph`::
 
@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 
 #: past this many nodes the text view prints a summary (DOT, Mermaid, TikZ stay complete)
 TEXT_MAX_NODES = 60
+#: past this many nodes a graph does not fit a page: the TikZ picture is refused (TeX would
+#: take minutes) and an answer key does not draw it (DOT and Mermaid have no such limit)
+PAGE_MAX_NODES = 300
 
 ROLES = ("input", "intermediate", "output")
 
@@ -376,11 +379,11 @@ def graph(formula: str, at: Any = None, *, mode: str | None = None, wrt: str | N
 
 
 def render_graph(g: Graph, fmt: str, **options: Any) -> str | bytes:
-    """``fmt`` is a name from :data:`~adtrace.render.graph_formats.GRAPH_RENDERERS`;
-    ``png`` gives bytes, every other format text."""
-    from .render.graph_formats import get_graph_renderer
+    """``fmt`` is a graph format of :data:`adtrace.render.FORMATS` (``text``, ``dot``,
+    ``mermaid``, ``tikz``, ``svg``, ``png``); ``png`` gives bytes, every other text."""
+    from .render import render_graph as draw
 
-    return get_graph_renderer(fmt)(g, fmt=fmt, **options)  # type: ignore[no-any-return]
+    return draw(g, fmt, **options)
 
 
 def trace_graph(t: Trace, fmt: str = "mermaid", *, sweep: int | None = 0,

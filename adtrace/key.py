@@ -1,246 +1,33 @@
-"""``adtrace key``: answer keys and worksheets from a problem set (TOML).
+"""``adtrace key``: answer keys and worksheets from a problem set.
 
-The file format is documented in ``docs/answer-keys.md``.  :func:`load_problem_set`
-reads and validates the file (every mistake is a :class:`ProblemSetError` naming the
-problem and the key); :func:`solve` runs each problem; :func:`render_key` prints the
-whole document in Markdown or LaTeX.  A worksheet is the same document with the
-computed cells left blank (:class:`Worksheet`).
+:func:`solve` runs each problem of a :class:`~adtrace.problems.ProblemSet` (read by
+:func:`adtrace.problems.load_problem_set`); :func:`render_key` prints the whole
+document in any format that offers ``document`` in :data:`adtrace.render.FORMATS`
+(Markdown, LaTeX), built from that format's pieces (title, heading, paragraph, the
+function, the point, the traces, a comparison, figures): nothing here knows a format's
+syntax.  A worksheet is the same document with the computed cells left blank
+(:class:`Worksheet`).
 
 One problem's part of the document is printed by :func:`problem_section`, which
 joins the parts listed in :data:`PARTS` (the traces, then the graph of a problem with
 ``graph = true``); a new kind of part is one function appended there, and its option
-one entry in :data:`PROBLEM_KEYS`.  The traces come from the trace formats'
-``sections`` and a comparison from ``render/compare_markdown.py`` and
-``compare_latex.py``: the same code as ``adtrace forward|reverse|compare --format``.
+one entry in :data:`adtrace.problems.PROBLEM_KEYS`.  The traces and comparisons are
+the formats' own sections: the same code as ``adtrace forward|reverse|compare --format``.
 """
 
 from __future__ import annotations
 
-import difflib
-import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 from .errors import AdtraceError, ProblemSetError
+from .problems import Problem, ProblemSet
+from .render import DOCUMENT, FORMATS, DocumentFormat, load, names
 
-MODES = ("forward", "reverse", "both", "compare")
-FORMATS = ("markdown", "latex")
-#: what a worksheet may give away: the whole primal trace, or the rule of every row
-GIVEN = ("primal", "rules")
-MAX_FILE_CHARS = 1_000_000
-MAX_PROBLEMS = 200
 #: operations in one problem's program: a key is a document to read, not a data dump
 MAX_OPERATIONS = 1_000
-
-#: key -> what it must be (the text of the error message); the checks are in _value
-PROBLEM_KEYS: dict[str, str] = {
-    "statement": "a string",
-    "formula": "a string (a formula, a program or \"@file\")",
-    "program": "a string (a program, or \"@file\")",
-    "at": "a string such as \"x1=2,x2=5\" or a table such as {x1 = 2, x2 = \"pi/4\"}",
-    "mode": "forward, reverse, both or compare",
-    "wrt": "a string such as \"x1,x2\" or a list of names",
-    "seed": "a string such as \"x1=1,x2=0.5\" or a table",
-    "labels": "w, v or h",
-    "order": "level or written",
-    "out": "a string such as \"y1,y2\" or a list of names",
-    "digits": "an integer from 0 to 17",
-    "exact": "true or false",
-    "check": "true or false",
-    "given": "a list of \"primal\" and \"rules\"",
-    "graph": "true or false",
-}
-TOP_KEYS = ("title", "course", "defaults", "problem")
-
-
-# --- the problem set ---------------------------------------------------------------------------
-
-
-@dataclass
-class Problem:
-    number: int
-    formula: str  # the text as written (read from the file for "@file")
-    at: str
-    mode: str = "both"
-    statement: str | None = None
-    wrt: str | None = None
-    seed: str | None = None
-    labels: str = "w"
-    order: str = "level"
-    out: str | None = None
-    digits: int = 4
-    exact: bool = False
-    check: bool = True
-    given: frozenset[str] = frozenset()
-    graph: bool = False
-    options: dict[str, Any] = field(default_factory=dict)  # every key as given (for extensions)
-
-
-@dataclass
-class ProblemSet:
-    title: str
-    course: str | None
-    problems: list[Problem]
-    path: str
-
-
-def _toml() -> Any:
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
-    return tomllib
-
-
-def _unknown(key: str, known: tuple[str, ...] | list[str], where: str) -> ProblemSetError:
-    close = difflib.get_close_matches(key, list(known), n=1)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return ProblemSetError(f"{where}unknown key '{key}'{hint}; known keys: {', '.join(known)}")
-
-
-def _names(value: Any) -> str | None:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
-        return ",".join(value)
-    return None
-
-
-def _assignments(value: Any) -> str | None:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict) and value:
-        items = []
-        for k, v in value.items():
-            if isinstance(v, bool) or not isinstance(v, (str, int, float)):
-                return None
-            items.append(f"{k}={v if not isinstance(v, float) else repr(v)}")
-        return ",".join(items)
-    return None
-
-
-def _value(key: str, value: Any) -> Any:
-    """The checked value of one problem key, or None when it has the wrong type."""
-    if key in ("statement", "formula", "program"):
-        return value if isinstance(value, str) else None
-    if key == "at" or key == "seed":
-        return _assignments(value)
-    if key in ("wrt", "out"):
-        return _names(value)
-    if key == "mode":
-        return value if value in MODES else None
-    if key == "labels":
-        return value if value in ("w", "v", "h") else None
-    if key == "order":
-        return value if value in ("level", "written") else None
-    if key == "digits":
-        ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 17
-        return value if ok else None
-    if key in ("exact", "check", "graph"):
-        return value if isinstance(value, bool) else None
-    if key == "given":
-        items = [value] if isinstance(value, str) else value
-        if isinstance(items, list) and all(isinstance(v, str) and v in GIVEN for v in items):
-            return frozenset(items)
-        return None
-    return value  # keys added by extensions check their own values
-
-
-def _checked(table: dict[str, Any], where: str) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in table.items():
-        if key not in PROBLEM_KEYS:
-            raise _unknown(key, list(PROBLEM_KEYS), where)
-        checked = _value(key, value)
-        if checked is None or (checked == "" and key != "statement"):
-            raise ProblemSetError(f"{where}'{key}' must be {PROBLEM_KEYS[key]}")
-        out[key] = checked
-    return out
-
-
-def load_problem_set(path: str) -> ProblemSet:
-    """Read and check a problem set; every mistake names the problem and the key."""
-    from .api import read_text_file
-
-    text = read_text_file(path, MAX_FILE_CHARS, ProblemSetError)
-    tomllib = _toml()
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise ProblemSetError(f"{path}: not valid TOML: {e}") from None
-    except RecursionError:
-        raise ProblemSetError(f"{path}: nested too deeply") from None
-    for key in data:
-        if key not in TOP_KEYS:
-            raise _unknown(key, TOP_KEYS, "")
-    title = data.get("title", "Problems")
-    if not isinstance(title, str):
-        raise ProblemSetError("'title' must be a string")
-    course = data.get("course")
-    if course is not None and not isinstance(course, str):
-        raise ProblemSetError("'course' must be a string")
-    defaults = data.get("defaults", {})
-    if not isinstance(defaults, dict):
-        raise ProblemSetError("'defaults' must be a table: [defaults]")
-    defaults = _checked(defaults, "defaults: ")
-    for key in ("formula", "program", "statement", "at"):
-        if key in defaults:
-            raise ProblemSetError(f"defaults: '{key}' belongs to each problem, not to [defaults]")
-    problems = data.get("problem")
-    if not isinstance(problems, list) or not problems or not all(
-            isinstance(x, dict) for x in problems):
-        raise ProblemSetError("a problem set needs at least one [[problem]] table")
-    if len(problems) > MAX_PROBLEMS:
-        raise ProblemSetError(f"{len(problems):,} problems is more than the limit of "
-                              f"{MAX_PROBLEMS}")
-    folder = Path(path).parent
-    out = [_problem(k, table, defaults, folder) for k, table in enumerate(problems, start=1)]
-    return ProblemSet(title, course, out, str(path))
-
-
-def _problem(number: int, table: dict[str, Any], defaults: dict[str, Any],
-             folder: Path) -> Problem:
-    where = f"problem {number}: "
-    given = _checked(table, where)
-    options = {**defaults, **given}
-    if "formula" in given and "program" in given:
-        raise ProblemSetError(f"{where}give 'formula' or 'program', not both")
-    text = given.get("formula", given.get("program"))
-    if text is None:
-        raise ProblemSetError(f"{where}'formula' is missing")
-    if "at" not in given:
-        raise ProblemSetError(f"{where}'at' is missing: give a value for every variable, "
-                              "e.g. at = \"x1=2,x2=5\"")
-    if text.startswith("@"):
-        text = _read(folder, text[1:], where)
-    mode = options.get("mode", "both")
-    if "wrt" in options and mode not in ("forward", "both"):
-        raise ProblemSetError(f"{where}'wrt' is for forward mode (this problem's mode is {mode})")
-    if "wrt" in options and "seed" in options and mode == "forward":
-        raise ProblemSetError(f"{where}give 'wrt' or 'seed', not both")
-    if "seed" in options and mode == "compare":
-        raise ProblemSetError(f"{where}'seed' does not apply to mode = \"compare\" "
-                              "(it computes the whole Jacobian)")
-    known = {k: v for k, v in options.items() if k in Problem.__dataclass_fields__}
-    known.pop("formula", None)
-    known.pop("program", None)
-    return Problem(number=number, formula=text, options=options, **known)
-
-
-def _read(folder: Path, name: str, where: str) -> str:
-    from .api import read_formula
-
-    if not name:
-        raise ProblemSetError(f"{where}'@' must be followed by a file name")
-    path = Path(name) if os.path.isabs(name) else folder / name
-    try:
-        text, _ = read_formula("@" + str(path))
-    except AdtraceError as e:
-        raise ProblemSetError(f"{where}{e.message}") from None
-    return text
 
 
 # --- solving -----------------------------------------------------------------------------------
@@ -309,11 +96,11 @@ def _solve(problem: Problem) -> Solution:
                               f"shows (the limit is {MAX_OPERATIONS:,}); use 'adtrace forward' "
                               "or 'reverse' with --format csv or json")
     if problem.graph:
-        from .render.graph_tikz import TIKZ_MAX_NODES
+        from .graph import PAGE_MAX_NODES
 
-        if program.n_nodes > TIKZ_MAX_NODES:
+        if program.n_nodes > PAGE_MAX_NODES:
             raise ProblemSetError(f"'graph': the graph has {program.n_nodes:,} nodes, more than "
-                                  f"an answer key draws (at most {TIKZ_MAX_NODES}); set "
+                                  f"an answer key draws (at most {PAGE_MAX_NODES}); set "
                                   "graph = false, or draw it with 'adtrace graph --format dot'")
 
     common = dict(labels=problem.labels, order=problem.order, out=problem.out,
@@ -385,41 +172,22 @@ class Worksheet:
 
 # --- the document ------------------------------------------------------------------------------
 
-Part = Callable[[Solution, str, "Worksheet | None"], list[str]]
+Part = Callable[[Solution, DocumentFormat, "Worksheet | None"], list[str]]
 
 
-def _traces_part(sol: Solution, fmt: str, ws: Worksheet | None) -> list[str]:
+def _traces_part(sol: Solution, doc: DocumentFormat, ws: Worksheet | None) -> list[str]:
+    """The traces (forward, then reverse: one primal trace, one check), or a comparison
+    without the counting rules."""
     if sol.comparison is not None:
-        return _compare_part(sol, fmt, ws)
+        return doc.compare_sections(sol.comparison, level=3, worksheet=ws,
+                                    digits=sol.problem.digits, rules=False)
     lines: list[str] = []
     both = sol.forward is not None and sol.reverse is not None
-    if fmt == "markdown":
-        from .render import markdown as out
-    else:
-        from .render import latex as out  # type: ignore[no-redef]
     for t in sol.traces:
-        mode = t.mode
-        title = f"Derivatives ({mode} mode)" if both else "Derivatives"
-        kw: dict[str, Any] = dict(worksheet=ws, primal=t is sol.traces[0],
-                                  check=t is sol.traces[-1], derivatives_title=title)
-        if fmt == "markdown":
-            kw["level"] = 3
-        lines += out.sections(t, **kw)
+        title = f"Derivatives ({t.mode} mode)" if both else "Derivatives"
+        lines += doc.trace_sections(t, level=3, worksheet=ws, primal=t is sol.traces[0],
+                                    check=t is sol.traces[-1], derivatives_title=title)
     return lines
-
-
-def _compare_part(sol: Solution, fmt: str, ws: Worksheet | None) -> list[str]:
-    """A problem of mode compare: what ``adtrace compare --format markdown|latex`` prints,
-    without the counting rules (the same function prints both)."""
-    digits = sol.problem.digits
-    if fmt == "markdown":
-        from .render import compare_markdown
-
-        return compare_markdown.sections(sol.comparison, level=3, worksheet=ws, digits=digits,
-                                         rules=False)
-    from .render import compare_latex
-
-    return compare_latex.sections(sol.comparison, worksheet=ws, digits=digits, rules=False)
 
 
 def _graph(sol: Solution, ws: Worksheet | None) -> tuple[Any, Any, int | None]:
@@ -499,111 +267,60 @@ def _blank_graph(g: Any, *, rules: bool, primal: bool) -> Any:
     return blank
 
 
-def _graph_caption(t: Any, sweep: int | None, ws: Worksheet | None) -> tuple[str, str]:
-    """What the nodes and edges show, as (Markdown text, LaTeX text)."""
-    from .render.latex import escape as lx
-    from .render.markdown import escape as md
+def _graph_caption(doc: DocumentFormat, t: Any, sweep: int | None,
+                   ws: Worksheet | None) -> str:
+    """What the nodes and edges show."""
+    from .rows import sweep_title
 
     fill = "" if ws is None else " Fill in the blanks."
     if sweep is None:
-        text = "Nodes: the values. Edges: the local partial derivatives at the point." + fill
-        return md(text), lx(text)
-    from .render.latex import sweep_title as latex_title
-    from .rows import sweep_title
-
+        return doc.text("Nodes: the values. Edges: the local partial derivatives at the point." +
+                        fill)
     s = t.sweeps[sweep]
     what = "tangent" if s.mode == "forward" else "adjoint"
-    title, _, seed = sweep_title(t, s, sweep + 1).partition(": ")
-    head = f"Nodes: the values and the {what}s of {title[0].lower()}{title[1:]} "
+    title = sweep_title(t, s, sweep + 1).partition(": ")[0]
+    head = f"Nodes: the values and the {what}s of {title[0].lower()}{title[1:]} ("
     tail = ("). Edges: the local partial derivatives at the point" +
             (", and what the sweep carries along each." if ws is None else "." + fill))
-    seed_latex = latex_title(t, s, sweep + 1).partition(":} ")[2]
-    return md(f"{head}({seed}{tail}"), f"{lx(head)}({seed_latex}{lx(tail)}"
+    return doc.text(head) + doc.sweep_seed(t, s) + doc.text(tail)
 
 
-def _graph_part(sol: Solution, fmt: str, ws: Worksheet | None) -> list[str]:
-    """``graph = true``: the problem's computational graph after its traces (Mermaid in
-    Markdown, a TikZ picture in LaTeX, scaled down to the line width when wider)."""
+def _graph_part(sol: Solution, doc: DocumentFormat, ws: Worksheet | None) -> list[str]:
+    """``graph = true``: the problem's computational graph after its traces, as the
+    format draws a figure (Mermaid in Markdown, a TikZ picture in LaTeX)."""
     if not sol.problem.graph:
         return []
-    from .graph import render_graph
-
     g, t, sweep = _graph(sol, ws)
-    caption_md, caption_latex = _graph_caption(t, sweep, ws)
-    if fmt == "markdown":
-        text = render_graph(g, "mermaid")
-        assert isinstance(text, str)
-        return ["", "### Computational graph", "", caption_md, "", "```mermaid",
-                *text.rstrip("\n").splitlines(), "```"]
     try:
-        text = render_graph(g, "tikz")
+        return doc.figure("Computational graph", _graph_caption(doc, t, sweep, ws), g, 3)
     except AdtraceError as e:
         raise _in_problem(e, sol.problem.number) from None
-    assert isinstance(text, str)
-    return [r"\adgraph{\textbf{Computational graph.} " + caption_latex + "}{%",
-            *text.rstrip("\n").splitlines(), "}"]
 
 
 #: the parts of one problem after its heading, statement, function and point
 PARTS: list[Part] = [_traces_part, _graph_part]
-
-#: LaTeX packages a key needs when a problem draws its graph
-GRAPH_PACKAGES = ("graphicx", "tikz")
-#: ``\adgraph{caption}{picture}``: the picture centred at its natural size, or scaled down
-#: to fit the line width (and most of the page's height); when turning it sideways lets
-#: it be printed at least 1.2 times as large, it goes on a page of its own, turned.
-GRAPH_MACROS = [
-    r"\ifdefined\adgraphbox\else\newsavebox{\adgraphbox}\fi",
-    r"\providecommand{\adgraph}[2]{\sbox{\adgraphbox}{#2}%",
-    r"  \pgfmathsetmacro{\adscale}{min(1, \linewidth/\wd\adgraphbox,"
-    r" 0.8*\textheight/(\ht\adgraphbox+\dp\adgraphbox))}%",
-    r"  \pgfmathsetmacro{\adturned}{min(1, 0.9*\textheight/\wd\adgraphbox,"
-    r" \linewidth/(\ht\adgraphbox+\dp\adgraphbox))}%",
-    r"  \ifdim\adturned pt>1.2\dimexpr\adscale pt\relax",
-    r"    \clearpage\par#1\par\begin{center}\rotatebox{90}{\scalebox{\adturned}"
-    r"{\usebox{\adgraphbox}}}\end{center}\clearpage",
-    r"  \else",
-    r"    \par#1\par\begin{center}\scalebox{\adscale}{\usebox{\adgraphbox}}\end{center}",
-    r"  \fi}",
-]
 
 
 def _mode_text(sol: Solution) -> str:
     p = sol.problem
     if p.mode == "compare":
         return "forward and reverse mode compared, for the whole Jacobian"
-    what = {"forward": "forward mode", "reverse": "reverse mode",
+    return {"forward": "forward mode", "reverse": "reverse mode",
             "both": "forward and reverse mode"}[p.mode]
-    return what
 
 
 def problem_section(sol: Solution, fmt: str, worksheet: Worksheet | None = None) -> list[str]:
     """One problem: heading, statement, the function as written, the point, then the parts."""
+    doc: DocumentFormat = load(fmt, DOCUMENT)
     p = sol.problem
-    t = sol.point_trace
     ws = Worksheet(p.given) if worksheet is not None else None
-    if fmt == "markdown":
-        from .render.markdown import code, code_block, escape, text_with_math
-        from .rows import point_text
-
-        lines = ["", f"## Problem {p.number}"]
-        for par in _paragraphs(p.statement or ""):
-            lines += ["", text_with_math(par)]
-        source = p.formula.strip("\n")
-        if "\n" in source.strip():
-            lines += ["", "Function:", ""] + code_block(source)
-        else:
-            lines += ["", f"Function: {code(source.strip())}"]
-        lines += ["", f"At {escape(point_text(t))}; {escape(_mode_text(sol))}."]
-    else:
-        from .render.latex import formula_block, point_latex, text_with_math
-
-        lines = [rf"\section*{{Problem {p.number}}}"]
-        for par in _paragraphs(p.statement or ""):
-            lines += [text_with_math(par), ""]
-        lines += [*formula_block(sol.program), rf"at {point_latex(t)}; {_mode_text(sol)}."]
+    lines = doc.heading(f"Problem {p.number}", 2)
+    for par in _paragraphs(p.statement or ""):
+        lines += doc.paragraph(par)
+    lines += doc.formula(sol.program)
+    lines += doc.point(sol.point_trace, _mode_text(sol))
     for part in PARTS:
-        lines += part(sol, fmt, ws)
+        lines += part(sol, doc, ws)
     return lines
 
 
@@ -614,42 +331,21 @@ def _paragraphs(text: str) -> list[str]:
 def render_key(pset: ProblemSet, solutions: list[Solution], fmt: str = "markdown", *,
                worksheet: bool = False, standalone: bool = True) -> str:
     """The whole document: title, course, then every problem in order."""
+    doc: DocumentFormat = load(fmt, DOCUMENT)
     ws = Worksheet() if worksheet else None
-    if fmt == "markdown":
-        from .render.markdown import text_with_math
-
-        lines = [f"# {text_with_math(pset.title)}"]
-        if pset.course:
-            lines += ["", text_with_math(pset.course)]
-        for sol in solutions:
-            lines += problem_section(sol, fmt, ws)
-        return "\n".join(lines) + "\n"
-    from .render.latex import MACROS, PACKAGES, PREAMBLE, comment
-    from .render.latex import text_with_math as tm
-
-    head = [r"\begin{center}", rf"{{\Large\bfseries {tm(pset.title)}}}"]
-    if pset.course:
-        head[-1] += r"\\[0.6ex]"
-        head.append(tm(pset.course))
-    head.append(r"\end{center}")
-    body = list(head)
+    lines = doc.title(pset.title, pset.course)
     for sol in solutions:
-        body += problem_section(sol, fmt, ws)
-    graphs = any(sol.problem.graph for sol in solutions)
-    macros = MACROS + (GRAPH_MACROS if graphs else [])
-    if standalone:
-        extra = [rf"\usepackage{{{','.join(GRAPH_PACKAGES)}}}"] if graphs else []
-        lines = [*PREAMBLE, *extra, *macros, r"\begin{document}", *body, r"\end{document}"]
-    else:
-        packages = PACKAGES + (GRAPH_PACKAGES if graphs else ())
-        lines = [comment(r"needs \usepackage{" + ",".join(packages) + "}"), *macros, *body]
-    return "\n".join(lines) + "\n"
+        lines += problem_section(sol, fmt, ws)
+    figures = any(sol.problem.graph for sol in solutions)
+    return doc.document(lines, standalone=standalone, figures=figures)
 
 
 def format_for(fmt: str | None, output: str | None) -> str:
-    """The format asked for, or the one the output file's name implies (``.tex``: latex)."""
+    """The format asked for, or the one the output file's name implies (``.tex``: latex),
+    or the first document format (markdown)."""
     if fmt is not None:
         return fmt
-    if output is not None and output.lower().endswith((".tex", ".latex")):
-        return "latex"
-    return "markdown"
+    for name in names(DOCUMENT):
+        if output is not None and output.lower().endswith(FORMATS[name].suffixes):
+            return name
+    return names(DOCUMENT)[0]

@@ -328,12 +328,3 @@ def sweep_title(t: Trace, sweep: Sweep, index: int) -> str:
 
 def point_text(t: Trace) -> str:
     return ", ".join(f"{name} = {c.text}" for name, c in zip(t.program.inputs, t.point))
-
-
-def __getattr__(name: str) -> Any:
-    if name == "RowPrinter":  # the printer lives in its own module; old imports still work
-        from .printer import RowPrinter
-
-        return RowPrinter
-    raise AttributeError(name)
-

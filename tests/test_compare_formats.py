@@ -46,8 +46,9 @@ def test_standalone_golden(run, golden):
 
 
 def test_format_choices_come_from_the_registry(run):
-    from adtrace.render import COMPARE_RENDERERS
+    from adtrace.render import COMPARE, names
 
+    COMPARE_RENDERERS = names(COMPARE)
     assert {"table", "json", "markdown", "latex", "csv"} <= set(COMPARE_RENDERERS)
     help_text = run("compare", "--help").stdout
     for name in COMPARE_RENDERERS:
@@ -125,32 +126,32 @@ def test_latex_escapes_text(run):
 
 def test_one_implementation_for_compare_and_keys(run):
     """The key's compare problems are the command's sections, without the counting rules."""
-    from adtrace import key
-    from adtrace.render import compare_latex, compare_markdown
+    from adtrace import key, problems
+    from adtrace.render import latex, markdown
 
-    pset = key.load_problem_set(str(SAMPLES / "compare.toml"))
+    pset = problems.load_problem_set(str(SAMPLES / "compare.toml"))
     sol = key.solve(pset.problems[0])
     md = key.problem_section(sol, "markdown")
-    body = compare_markdown.sections(sol.comparison, level=3, rules=False)
+    body = markdown.compare_sections(sol.comparison, level=3, rules=False)
     assert "\n".join(md).endswith("\n".join(body))
     tex = key.problem_section(sol, "latex")
-    assert "\n".join(tex).endswith("\n".join(compare_latex.sections(sol.comparison,
-                                                                    rules=False)))
+    assert "\n".join(tex).endswith("\n".join(latex.compare_sections(sol.comparison,
+                                                                     rules=False)))
     command = _compare(run, "speelpenning", "--format", "markdown")
-    assert "\n".join(compare_markdown.sections(sol.comparison, level=2)) in command
+    assert "\n".join(markdown.compare_sections(sol.comparison, level=2)) in command
 
 
 def test_worksheet_leaves_the_counts_blank():
-    from adtrace import key
-    from adtrace.render import compare_latex, compare_markdown
+    from adtrace import key, problems
+    from adtrace.render import latex, markdown
 
-    pset = key.load_problem_set(str(SAMPLES / "compare.toml"))
+    pset = problems.load_problem_set(str(SAMPLES / "compare.toml"))
     c = key.solve(pset.problems[2]).comparison  # the lighthouse
-    md = "\n".join(compare_markdown.sections(c, worksheet=True, rules=False))
+    md = "\n".join(markdown.compare_sections(c, worksheet=True, rules=False))
     for computed in ("68", "26", "95.7", "reverse mode gets"):
         assert computed not in md
     assert "| forward | tangent sweep 3 | omega | | | |" in md
-    tex = "\n".join(compare_latex.sections(c, worksheet=True, rules=False))
+    tex = "\n".join(latex.compare_sections(c, worksheet=True, rules=False))
     assert "68" not in tex and r"\adblank" in tex and r"$\omega$" in tex
 
 

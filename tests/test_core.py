@@ -8,7 +8,8 @@ import pytest
 
 from adtrace import trace
 from adtrace.api import load
-from adtrace.rows import RowPrinter, adjoint_rows, primal_rows, tangent_rows
+from adtrace.printer import RowPrinter
+from adtrace.rows import adjoint_rows, primal_rows, tangent_rows
 
 BAYDIN = "ln(x1) + x1*x2 - sin(x2)"
 

@@ -53,11 +53,27 @@ def test_standalone_golden(run, golden):
 
 
 def test_format_choices_come_from_the_registry():
-    from adtrace.cli import FORMATS as CLI_FORMATS
-    from adtrace.render import RENDERERS
+    from adtrace.cli import TRACE_FORMATS as CLI_FORMATS
+    from adtrace.render import TRACE, names
 
+    RENDERERS = names(TRACE)
     assert CLI_FORMATS == tuple(RENDERERS)
     assert {"table", "json", "markdown", "latex", "csv"} <= set(RENDERERS)
+
+
+def test_every_format_offers_what_the_registry_says():
+    """A format is one module and one line of the registry: the module has what the line
+    promises (DocumentFormat lists the pieces of a document)."""
+    from adtrace.render import COMPARE, DOCUMENT, FORMATS, GRAPH, TRACE, DocumentFormat, load
+
+    needs = {TRACE: ["render"], COMPARE: ["compare"], GRAPH: ["graph"],
+             DOCUMENT: [name for name in vars(DocumentFormat) if not name.startswith("_")]}
+    assert "figure" in needs[DOCUMENT]
+    for name, fmt in FORMATS.items():
+        for offer in fmt.offers:
+            module = load(name, offer)
+            for function in needs[offer]:
+                assert callable(getattr(module, function, None)), (name, function)
 
 
 def test_standalone_is_for_latex(run):

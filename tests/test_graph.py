@@ -15,8 +15,10 @@ from helpers import have_tikz, pdflatex
 
 from adtrace.api import trace
 from adtrace.graph import TEXT_MAX_NODES, graph, render_graph, trace_graph
-from adtrace.render.graph_formats import GRAPH_RENDERERS
-from adtrace.render.graph_mermaid import escape
+from adtrace.render import GRAPH, names
+from adtrace.render.mermaid import escape
+
+GRAPH_RENDERERS = names(GRAPH)
 
 WIKI = "x1*x2 + sin(x1)"
 BAYDIN = "ln(x1) + x1*x2 - sin(x2)"

@@ -231,9 +231,9 @@ def test_compare_problems(run):
 
 
 def test_problem_section_is_the_hook_for_more_parts(monkeypatch):
-    from adtrace import key
+    from adtrace import key, problems
 
-    pset = key.load_problem_set(HOMEWORK)
+    pset = problems.load_problem_set(HOMEWORK)
     sols = [key.solve(p) for p in pset.problems[:1]]
     monkeypatch.setattr(key, "PARTS", key.PARTS + [lambda sol, fmt, ws: ["EXTRA PART"]])
     text = key.render_key(pset, sols, "markdown")

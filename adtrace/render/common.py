@@ -1,10 +1,46 @@
-"""Small pieces several formats share: names of derivatives, check marks, the header."""
+"""What several formats share: names of derivatives, check marks, where long lists are
+cut, how a comparison is worded, and ``$...$`` math in prose.
+
+Nothing here is one format's syntax: each format escapes and lays out these pieces
+its own way.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, TypeVar
+
 from ..expr import fmt_number
 from ..program import BAR, DOT, _mark
-from ..tracing import Sweep, Trace
+
+if TYPE_CHECKING:
+    from ..compare import Comparison, ModeCost
+    from ..tracing import Sweep, Trace
+
+#: a list longer than this (rows of a trace, sweeps of a comparison) shows its first
+#: HEAD_ROWS and last TAIL_ROWS items and says how many it leaves out
+MAX_ROWS = 200
+HEAD_ROWS, TAIL_ROWS = 120, 40
+#: a header longer than this shows the program's beginning and how many statements it has
+MAX_HEADER = 240
+#: a Jacobian with more entries than this is left to --format csv and json
+MAX_JACOBIAN_ENTRIES = 2_000
+#: with more inputs than this (and more inputs than outputs) a comparison's Jacobian is
+#: shown transposed, one row per input, so that it stays narrow
+TRANSPOSE_INPUTS = 6
+
+T = TypeVar("T")
+
+
+def elide(items: list[T], gap: Any = None) -> list[Any]:
+    """``items``, or past MAX_ROWS the first HEAD_ROWS and last TAIL_ROWS with ``gap`` between."""
+    if len(items) <= MAX_ROWS:
+        return list(items)
+    return items[:HEAD_ROWS] + [gap] + items[-TAIL_ROWS:]
+
+
+def left_out(total: int) -> int:
+    """How many items :func:`elide` leaves out of ``total``."""
+    return total - HEAD_ROWS - TAIL_ROWS
 
 
 def one_line(formula: str) -> str:
@@ -17,8 +53,13 @@ def one_line(formula: str) -> str:
     return "; ".join(parts)
 
 
-def derivative_name(t: Trace, output: str, inp: str) -> str:
-    return f"∂{output}/∂{inp}"
+def header(source: str) -> str:
+    """The program on one line; a long one is cut, saying how many statements it has."""
+    line = one_line(source)
+    if len(line) <= MAX_HEADER:
+        return line
+    statements = line.count("; ") + 1
+    return f"{line[:MAX_HEADER - 40].rsplit('; ', 1)[0]}; … ({statements:,} statements)"
 
 
 def result_name(t: Trace, sweep: Sweep, name: str) -> str:
@@ -42,5 +83,68 @@ def check_mark(agree: bool | None) -> str:
     return "✓" if agree else ("✗" if agree is False else "–")
 
 
-def seed_text(sweep: Sweep, digits: int) -> str:
-    return ", ".join(f"{k}={fmt_number(v, digits)}" for k, v in sweep.seed.items())
+def terminal(color: bool, width: int) -> Any:
+    """A rich console printing into a buffer: colour only when asked, no box drawing."""
+    import io
+
+    from rich.console import Console
+
+    return Console(file=io.StringIO(), width=width, color_system="standard" if color else None,
+                   force_terminal=color, no_color=not color, highlight=False, emoji=False,
+                   soft_wrap=False)
+
+
+def printed(console: Any) -> str:
+    """What a :func:`terminal` console printed, without trailing spaces."""
+    return "\n".join(line.rstrip() for line in console.file.getvalue().split("\n"))
+
+
+def split_math(text: str) -> list[str]:
+    """``a $x$ b`` -> ["a ", "x", " b"]: odd items are math.  ``\\$`` is a dollar sign;
+    an unmatched ``$`` is a dollar sign too."""
+    parts: list[str] = [""]
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and text[i + 1:i + 2] == "$":
+            parts[-1] += "$" if len(parts) % 2 else "\\$"
+            i += 2
+            continue
+        if ch == "$":
+            parts.append("")
+        else:
+            parts[-1] += ch
+        i += 1
+    if len(parts) % 2 == 0:  # an unmatched $: the last one was a dollar sign
+        last = parts.pop()
+        parts[-1] += "$" + last
+    return parts
+
+
+# --- a comparison, as the document formats word it ---------------------------------------------
+
+
+def shown_sweeps(cost: ModeCost) -> list[Any]:
+    """The sweeps of one mode to list, with None where a long middle is left out."""
+    return elide(list(cost.sweeps))
+
+
+def transposed(c: Comparison) -> bool:
+    """Whether the Jacobian is shown one row per input (many inputs, fewer outputs)."""
+    n, m = len(c.inputs), len(c.outputs)
+    return n > TRANSPOSE_INPUTS and n > m
+
+
+def agreement(c: Comparison, *, blank: bool = False) -> str:
+    """The sentence under the Jacobian: how each mode fills it, and that they agree
+    (on a worksheet, only how each mode fills it)."""
+    fill = ("Forward mode fills one column per tangent sweep, reverse mode one row per "
+            "adjoint sweep")
+    if blank:
+        return fill + "."
+    return fill + "; the two agree" + (
+        "" if c.max_difference == 0 else f" to {fmt_number(c.max_difference)}") + "."
+
+
+def cheaper_text(c: Comparison) -> str:
+    return "either mode" if c.cheaper == "either" else f"{c.cheaper} mode"

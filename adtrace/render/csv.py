@@ -1,6 +1,9 @@
 """``--format csv``: one row per step, for spreadsheets and autograders.
 
-Columns (a header row comes first)::
+A trace (:func:`render`) and a comparison of the two modes (:func:`compare`), each a
+table with a header row.  UTF-8, ``\\n`` line ends, minimal quoting.
+
+A trace's columns::
 
     mode,sweep,kind,id,lhs,rule,substituted,value,exact,wrt,note
 
@@ -19,7 +22,29 @@ Columns (a header row comes first)::
 * ``note`` holds the reverse-mode flow (``mul switches``), ``accumulates``, or the
   check's verdict (``agree``, ``disagree``, ``not compared: ...``, ``skipped: ...``).
 
-Cells are plain UTF-8 text; the file uses ``\\n`` line ends and minimal quoting.
+``adtrace compare --format csv``: one row per sweep of each mode, then the summaries.
+Its columns::
+
+    mode,sweep,kind,id,wrt,seed,sweeps,primal,multiply_adds,operations,stored,value,note
+
+Rows, in this order (``kind`` says which):
+
+* ``input`` and ``output``: ``id`` is the user's name, ``value`` its value at the point;
+* ``sweep``: one per sweep, ``mode`` ``forward`` or ``reverse``, ``sweep`` 1, 2, ...;
+  ``seed`` the input (forward) or output (reverse) seeded with 1; ``primal`` the
+  primal rows the sweep evaluates, ``multiply_adds`` its tangent terms or adjoint
+  contributions, ``operations`` their sum;
+* ``total``: one per mode, the contract's JSON numbers: ``sweeps``, ``operations``
+  and ``stored`` (``note`` says what is stored), with ``primal`` and
+  ``multiply_adds`` summed over the sweeps;
+* ``cheaper``: ``mode`` is ``forward``, ``reverse`` or ``either``; ``note`` says why;
+* ``derivative``: one per Jacobian entry, ``id`` the output, ``wrt`` the input;
+* ``difference``: ``value`` is the largest difference between the forward and the
+  reverse Jacobian entries (0 when they agree exactly);
+* ``warning``: ``note`` says which node and which one-sided choice was taken.
+
+Counts are plain integers; values have full float precision (the shortest text that
+reads back as the same float).
 """
 
 from __future__ import annotations
@@ -30,7 +55,9 @@ import math
 import unicodedata
 from typing import Any
 
-from ..rows import Row, RowPrinter, primal_rows, sweep_rows
+from ..compare import Comparison
+from ..printer import RowPrinter
+from ..rows import Row, primal_rows, sweep_rows
 from ..tracing import Trace
 from .common import result_name
 
@@ -47,6 +74,11 @@ def number(x: float | None) -> str:
     return repr(x)
 
 
+def cells_of(cells: dict[str, Any], columns: list[str]) -> dict[str, str]:
+    """One CSV row: every column, empty where ``cells`` has nothing."""
+    return {c: "" if cells.get(c) is None else str(cells[c]) for c in columns}
+
+
 def _row_id(t: Trace, row: Row) -> str:
     if row.kind in ("output", "result"):  # the user's name, without its dot or bar
         name = unicodedata.normalize("NFD", getattr(row.lhs, "text", ""))
@@ -61,7 +93,7 @@ def records(t: Trace) -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
 
     def add(**cells: Any) -> None:
-        out.append({c: "" if cells.get(c) is None else str(cells.get(c)) for c in COLUMNS})
+        out.append(cells_of(cells, COLUMNS))
 
     def add_rows(sweep: int, rows: list[Row]) -> None:
         for row in rows:
@@ -117,4 +149,48 @@ def write(rows: list[dict[str, Any]], columns: list[str]) -> str:
 
 
 def render(t: Trace, **_: Any) -> str:
+    """A trace, one row per step."""
     return write(records(t), COLUMNS)
+
+
+# --- adtrace compare ---------------------------------------------------------------------------
+
+COMPARE_COLUMNS = ["mode", "sweep", "kind", "id", "wrt", "seed", "sweeps", "primal",
+                   "multiply_adds", "operations", "stored", "value", "note"]
+
+
+def compare_records(c: Comparison) -> list[dict[str, str]]:
+    """The comparison's rows as dictionaries (column -> cell)."""
+    out: list[dict[str, str]] = []
+
+    def add(**cells: Any) -> None:
+        out.append(cells_of(cells, COMPARE_COLUMNS))
+
+    for name, value in c.inputs:
+        add(kind="input", id=name, value=number(value))
+    for name, value in c.outputs:
+        add(kind="output", id=name, value=number(value))
+    for cost in (c.forward, c.reverse):
+        for k, s in enumerate(cost.sweeps, start=1):
+            add(mode=cost.mode, sweep=k, kind="sweep", seed=s.seed, primal=s.primal,
+                multiply_adds=s.multiply_adds, operations=s.operations)
+    for cost in (c.forward, c.reverse):
+        add(mode=cost.mode, kind="total", sweeps=cost.n_sweeps,
+            primal=sum(s.primal for s in cost.sweeps),
+            multiply_adds=sum(s.multiply_adds for s in cost.sweeps),
+            operations=cost.operations, stored=cost.stored, note=cost.stored_what)
+    add(mode=c.cheaper, kind="cheaper", note=c.why)
+    view = c.jacobian
+    for i, output in enumerate(view.outputs):
+        for j, inp in enumerate(view.inputs):
+            add(kind="derivative", id=output, wrt=inp, value=number(view.entries[i][j]))
+    add(kind="difference", value=number(c.max_difference),
+        note="largest difference between the forward and the reverse Jacobian entries")
+    for w in c.warnings:
+        add(kind="warning", note=w)
+    return out
+
+
+def compare(c: Comparison, **_: Any) -> str:
+    """A comparison, one row per sweep, then the totals, the verdict and the Jacobian."""
+    return write(compare_records(c), COMPARE_COLUMNS)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..printer import RowPrinter
 from ..rows import primal_row, sweep_rows
 from ..tracing import Trace
 from .jsontext import dumps
+
+if TYPE_CHECKING:
+    from ..compare import Comparison
 
 SCHEMA = 1
 
@@ -133,3 +136,8 @@ def to_dict(t: Trace, formula: str | None = None) -> dict[str, Any]:
 
 def render(t: Trace, **_: Any) -> str:
     return dumps(to_dict(t), end="\n")  # json.dumps(..., indent=2), but faster
+
+
+def compare(c: Comparison, **_: Any) -> str:
+    """``adtrace compare --format json``: the contract's compare object, schema 1."""
+    return dumps(c.as_dict(), end="\n")

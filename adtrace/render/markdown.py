@@ -1,10 +1,16 @@
-"""``--format markdown``: GitHub-flavoured Markdown tables (GitHub, Jupyter, most viewers).
+"""``--format markdown``: GitHub-flavoured Markdown (GitHub, Jupyter, most viewers).
+
+One module for everything printed in Markdown: a trace (:func:`render`), a comparison
+of the two modes (:func:`compare`), the computational graph as a Mermaid block
+(:func:`graph`), and the pieces of an ``adtrace key`` document (title, headings,
+paragraphs, the function, the point, the traces, figures), listed by
+:class:`adtrace.render.DocumentFormat`.  With a worksheet, the same tables have the
+computed cells blank.
 
 Names are the Unicode ones the terminal table prints (``v̄-1``, ``ẋ1``, ``∂f/∂x1``):
 plain text renders the same everywhere, where inline math in table cells does not.
 Every cell is escaped (``|``, ``*``, ``_``, backticks, ...); the formula is shown
-verbatim in a code span.  ``sections`` is also used by ``adtrace key`` to build a
-problem's answer (or, with a worksheet, the same tables with the computed cells blank).
+verbatim in a code span.
 """
 
 from __future__ import annotations
@@ -12,9 +18,27 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..rows import Row, RowPrinter, point_text, primal_rows, sweep_rows, sweep_title
-from ..tracing import Trace
-from .common import check_mark, check_name, one_line, result_name
+from ..compare import DEFINITIONS, Comparison
+from ..expr import fmt_number
+from ..graph import Graph
+from ..printer import RowPrinter
+from ..program import Program
+from ..rows import Row, point_text, primal_rows, sweep_rows, sweep_title
+from ..tracing import Sweep, Trace
+from .common import (
+    MAX_JACOBIAN_ENTRIES,
+    agreement,
+    cheaper_text,
+    check_mark,
+    check_name,
+    header,
+    left_out,
+    one_line,
+    result_name,
+    shown_sweeps,
+    split_math,
+    transposed,
+)
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>|$~&#!])")
 
@@ -49,28 +73,6 @@ def text_with_math(text: str) -> str:
     # a paragraph must not turn into a list item: "- x", "+ x", "1. x", "2) x"
     line = re.sub(r"^(\s*)([-+])(?=\s|$)", r"\1\\\2", line)
     return re.sub(r"^(\s*\d+)([.)])(?=\s|$)", r"\1\\\2", line)
-
-
-def split_math(text: str) -> list[str]:
-    """``a $x$ b`` -> ["a ", "x", " b"]: odd items are math.  ``\\$`` is a dollar sign;
-    an unmatched ``$`` is a dollar sign too."""
-    parts: list[str] = [""]
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\" and text[i + 1:i + 2] == "$":
-            parts[-1] += "$" if len(parts) % 2 else "\\$"
-            i += 2
-            continue
-        if ch == "$":
-            parts.append("")
-        else:
-            parts[-1] += ch
-        i += 1
-    if len(parts) % 2 == 0:  # an unmatched $: the last one was a dollar sign
-        last = parts.pop()
-        parts[-1] += "$" + last
-    return parts
 
 
 def table(header: list[str], rows: list[list[str]], align: str) -> list[str]:
@@ -126,22 +128,21 @@ def trace_table(t: Trace, rows: list[Row], *, worksheet: Any = None,
     return table(header, body, align)
 
 
-def sections(t: Trace, *, level: int = 2, worksheet: Any = None, primal: bool = True,
-             derivatives: bool = True, check: bool = True,
-             derivatives_title: str = "Derivatives") -> list[str]:
+def trace_sections(t: Trace, *, level: int = 2, worksheet: Any = None, primal: bool = True,
+                   derivatives: bool = True, check: bool = True,
+                   derivatives_title: str = "Derivatives") -> list[str]:
     """The trace's sections as Markdown lines: primal trace, sweeps, derivatives, check."""
-    h = "#" * level
     lines: list[str] = []
     printer = RowPrinter(t.labels, digits=t.digits)
     if primal:
-        lines += ["", f"{h} Primal trace", ""]
+        lines += [*heading("Primal trace", level), ""]
         lines += trace_table(t, primal_rows(t), worksheet=worksheet)
     for k, sweep in enumerate(t.sweeps, start=1):
-        lines += ["", f"{h} {escape(sweep_title(t, sweep, k))}", ""]
+        lines += [*heading(sweep_title(t, sweep, k), level), ""]
         lines += trace_table(t, sweep_rows(t, sweep), worksheet=worksheet,
                              flows=sweep.mode == "reverse")
     if derivatives:
-        lines += ["", f"{h} {escape(derivatives_title)}", ""]
+        lines += [*heading(derivatives_title, level), ""]
         blank = worksheet is not None
         exact = t.exact is not None
         body = []
@@ -163,11 +164,11 @@ def sections(t: Trace, *, level: int = 2, worksheet: Any = None, primal: bool = 
 
 
 def check_section(t: Trace, *, level: int = 2, worksheet: Any = None) -> list[str]:
-    h = "#" * level
+    """SymPy's derivatives at the point against AD's."""
     c = t.check
     assert c is not None
     if c.skipped:
-        return ["", f"{h} Symbolic check (SymPy)", "", escape(f"Skipped: {c.skipped}.")]
+        return [*heading("Symbolic check (SymPy)", level), "", escape(f"Skipped: {c.skipped}.")]
     printer = RowPrinter(t.labels, digits=t.digits)
     blank = worksheet is not None
     body = []
@@ -177,7 +178,7 @@ def check_section(t: Trace, *, level: int = 2, worksheet: Any = None) -> list[st
                      "" if blank else escape(printer.number(e.value)),
                      "" if blank else escape(printer.number(e.ad)),
                      "" if blank else check_mark(e.agree)])
-    lines = ["", f"{h} Symbolic check (SymPy diff at the point)", ""]
+    lines = [*heading("Symbolic check (SymPy diff at the point)", level), ""]
     lines += table(["derivative", "symbolic", "at the point", "AD", ""], body, "llrrl")
     if not blank:
         for e in c.entries:
@@ -199,8 +200,156 @@ def notes(t: Trace) -> list[str]:
 
 
 def render(t: Trace, **_: Any) -> str:
+    """A trace: the formula and the point, then its sections."""
     formula = one_line(t.program.source)
     lines = [f"# {t.mode.capitalize()} mode: {code(formula)}", "",
              f"at {escape(point_text(t))}"]
-    lines += sections(t, level=2)
-    return "\n".join(lines) + "\n"
+    lines += trace_sections(t, level=2)
+    return document(lines)
+
+
+# --- adtrace compare ----------------------------------------------------------------------------
+
+
+def compare_sections(c: Comparison, *, level: int = 2, worksheet: Any = None, digits: int = 4,
+                     rules: bool = True) -> list[str]:
+    """The comparison's sections (each starts with a blank line): the two modes side by
+    side, which is cheaper and why, the operations of every sweep, the Jacobian.
+
+    ``worksheet`` (anything true) leaves every computed cell blank: the sweeps' names
+    and seeds stay, the counts, the verdict and the Jacobian's entries do not.
+    ``rules`` adds how operations and stored values are counted.
+    """
+    blank = bool(worksheet)
+    f, r = c.forward, c.reverse
+
+    def cell(text: str) -> str:
+        return "" if blank else escape(text)
+
+    lines = [*heading("Forward and reverse mode for the whole Jacobian", level), ""]
+    lines += table(["", "forward mode", "reverse mode"], [
+        ["sweeps", cell(f"{f.n_sweeps:,} (one per input)"),
+         cell(f"{r.n_sweeps:,} (one per output)")],
+        ["operations", cell(f"{f.operations:,}"), cell(f"{r.operations:,}")],
+        ["values stored", cell(f"{f.stored:,} ({f.stored_what})"),
+         cell(f"{r.stored:,} ({r.stored_what})")],
+    ], "lll")
+    lines += ["", "**Cheaper here:**" + ("" if blank else
+                                         f" {escape(cheaper_text(c))}. {escape(c.why)}")]
+
+    lines += [*heading("Operations per sweep", level), ""]
+    body: list[list[str]] = []
+    for cost in (f, r):
+        for s in shown_sweeps(cost):
+            if s is None:
+                more = f"… {left_out(len(cost.sweeps)):,} more sweeps …"
+                body.append([cost.mode, escape(more), "", "", "", ""])
+                continue
+            body.append([cost.mode, escape(s.title), escape(s.seed), cell(f"{s.primal:,}"),
+                         cell(f"{s.multiply_adds:,}"), cell(f"{s.operations:,}")])
+        body.append([cost.mode, "**total**", "", cell(f"{sum(s.primal for s in cost.sweeps):,}"),
+                     cell(f"{sum(s.multiply_adds for s in cost.sweeps):,}"),
+                     cell(f"{cost.operations:,}")])
+    lines += table(["mode", "sweep", "seed", "primal rows", "multiply-adds", "operations"], body,
+                   "lllrrr")
+
+    lines += [*heading("Jacobian", level), ""]
+    lines += jacobian(c, digits=digits, blank=blank)
+    lines += ["", escape(agreement(c, blank=blank))]
+
+    if rules:
+        lines += [*heading("How these are counted", level), ""]
+        lines += [f"- *{escape(key)}*: {escape(text)}." for key, text in DEFINITIONS.items()]
+    for warning in c.warnings:
+        lines += ["", escape(f"Warning: {warning}")]
+    return lines
+
+
+def jacobian(c: Comparison, *, digits: int = 4, blank: bool = False) -> list[str]:
+    """The Jacobian as a table: outputs down, inputs across (or transposed when wide)."""
+    view = c.jacobian
+    m, n = view.shape
+    if m * n > MAX_JACOBIAN_ENTRIES:
+        return [escape(f"{m:,} × {n:,} entries: too many to show here "
+                       "(--format csv or json lists them all).")]
+
+    def entry(i: int, j: int) -> str:
+        v = view.entries[i][j]
+        return "" if blank else ("·" if v is None else escape(fmt_number(v, digits)))
+
+    if transposed(c):
+        head = [""] + [escape(o) for o in view.outputs]
+        body = [[escape(f"∂/∂{x}")] + [entry(i, j) for i in range(m)]
+                for j, x in enumerate(view.inputs)]
+        return table(head, body, "l" + "r" * m)
+    head = [""] + [escape(f"∂/∂{x}") for x in view.inputs]
+    body = [[escape(o)] + [entry(i, j) for j in range(n)] for i, o in enumerate(view.outputs)]
+    return table(head, body, "l" + "r" * n)
+
+
+def compare(c: Comparison, **_: Any) -> str:
+    """``adtrace compare --format markdown``: a title and the point, then the sections."""
+    t = c.reverse_trace
+    assert t is not None
+    n, m = len(c.inputs), len(c.outputs)
+    lines = [f"# Forward or reverse mode: {code(header(c.source))}", "",
+             escape(f"At {point_text(t)}: n = {n:,} input{'s' * (n != 1)}, m = {m:,} output"
+                    f"{'s' * (m != 1)}, {c.primal_rows:,} rows in the primal trace.")]
+    lines += compare_sections(c, level=2)
+    return document(lines)
+
+
+# --- the graph, and the pieces of a document (adtrace key) ---------------------------------------
+
+
+def graph(g: Graph, **_: Any) -> str:
+    """The graph as a fenced Mermaid block, which GitHub, GitLab and Jupyter draw: the
+    figure of a Markdown document.  (``adtrace graph --format mermaid`` prints the
+    flowchart alone.)"""
+    from .mermaid import graph as flowchart
+
+    return "\n".join(["```mermaid", *flowchart(g).rstrip("\n").splitlines(), "```"]) + "\n"
+
+
+def title(text: str, subtitle: str | None) -> list[str]:
+    lines = [f"# {text_with_math(text)}"]
+    return lines + (["", text_with_math(subtitle)] if subtitle else [])
+
+
+def heading(text: str, level: int) -> list[str]:
+    return ["", f"{'#' * level} {escape(text)}"]
+
+
+def paragraph(text: str) -> list[str]:
+    return ["", text_with_math(text)]
+
+
+def text(text: str) -> str:
+    return escape(text)
+
+
+def sweep_seed(t: Trace, sweep: Sweep) -> str:
+    """``ẋ1 = 1``: the seed as the sweep's title shows it."""
+    return escape(sweep_title(t, sweep, 1).partition(": ")[2])
+
+
+def formula(program: Program) -> list[str]:
+    """The function as written: a code span, or a code block for a program of several lines."""
+    source = program.source.strip("\n")
+    if "\n" in source.strip():
+        return ["", "Function:", "", *code_block(source)]
+    return ["", f"Function: {code(source.strip())}"]
+
+
+def point(t: Trace, what: str) -> list[str]:
+    return ["", f"At {escape(point_text(t))}; {escape(what)}."]
+
+
+def figure(title: str, caption: str, g: Graph, level: int) -> list[str]:
+    """A heading, the caption, and the graph's Mermaid block."""
+    return [*heading(title, level), "", caption, "", *graph(g).splitlines()]
+
+
+def document(body: list[str], *, standalone: bool = True, figures: bool = False) -> str:
+    """The lines as a file: Markdown needs no preamble."""
+    return "\n".join(body) + "\n"

@@ -1,85 +1,50 @@
-"""``--format table``: the traces as the textbook prints them, drawn by rich.
+"""``--format table``: traces and comparisons for the terminal, drawn by rich.
 
-Rows read ``w1 = x1 * x2 = 2 * 3 = 6`` with the ``=`` signs aligned in columns.
-Colour only when asked (the CLI asks when stdout is a terminal and NO_COLOR is
-unset); otherwise a plain layout with no box drawing, stable for golden files.
+A trace's rows read ``w1 = x1 * x2 = 2 * 3 = 6`` with the ``=`` signs aligned in
+columns (:func:`render`); ``adtrace compare`` shows forward and reverse mode side by
+side, then the details (:func:`compare`).  Colour only when asked (the CLI asks when
+stdout is a terminal and NO_COLOR is unset); otherwise a plain layout with no box
+drawing, stable for golden files.
 """
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
+from ..compare import DEFINITIONS, Comparison, ModeCost
+from ..expr import fmt_number
 from ..jacobian import JacobianView, jacobian_view
-from ..rows import (
-    Row,
-    RowPrinter,
-    adjoint_row,
-    input_rows,
-    output_rows,
-    point_text,
-    primal_row,
-    primal_rows,
-    sweep_rows,
-    sweep_title,
-    tangent_row,
-)
+from ..printer import RowPrinter
+from ..rows import Row, point_text, primal_rows, sweep_rows, sweep_title
 from ..tracing import Sweep, Trace
-from .common import check_mark, check_name, one_line, result_name
+from .common import (
+    HEAD_ROWS,
+    MAX_JACOBIAN_ENTRIES,
+    MAX_ROWS,
+    TAIL_ROWS,
+    cheaper_text,
+    check_mark,
+    check_name,
+    elide,
+    header,
+    left_out,
+    printed,
+    result_name,
+    terminal,
+)
 
-#: a trace longer than this shows its first and last rows and says how many it elides
-MAX_ROWS = 200
-HEAD_ROWS, TAIL_ROWS = 120, 40
-#: a header longer than this shows the program's beginning and how many statements it has
-MAX_HEADER = 240
-#: a Jacobian with more entries than this is left to --format json
-MAX_JACOBIAN_ENTRIES = 2_000
 ELIDED = "⋮"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def _section(t: Trace, sweep: Sweep | None = None) -> tuple[list[Row | None], int]:
-    """The rows one section shows, and how many it has.
-
-    Up to MAX_ROWS rows, all of them; beyond, the first HEAD_ROWS and the last
-    TAIL_ROWS with None in between, and only those rows are built (a 20,000-row
-    sweep builds 160).  Rows with ``--exact`` values are all built, as they come.
-    """
-    if sweep is None:
-        rows = [input_rows(t), list(range(t.program.n_inputs, t.program.n_nodes)),
-                output_rows(t, "val", t.values)]
-
-        def make(node: Any) -> Row:
-            return primal_row(t, node)
-    else:
-        edges = sweep_rows(t, replace(sweep, steps=[]))  # seeds, then outputs or results
-        seeds = [row for row in edges if row.kind == "seed"]
-        rows = [seeds, list(sweep.steps), edges[len(seeds):]]
-        one = tangent_row if sweep.mode == "forward" else adjoint_row
-
-        def make(step: Any) -> Row:
-            return one(t, sweep, step)
-
-    total = sum(len(part) for part in rows)
-    if total <= MAX_ROWS or t.exact is not None:
-        full = primal_rows(t) if sweep is None else sweep_rows(t, sweep)
-        if len(full) <= MAX_ROWS:
-            return list(full), len(full)
-        return full[:HEAD_ROWS] + [None] + full[-TAIL_ROWS:], len(full)
-    prefix, middle, suffix = rows
-
-    def row(i: int) -> Row:
-        if i < len(prefix):
-            return prefix[i]
-        if i - len(prefix) < len(middle):
-            return make(middle[i - len(prefix)])
-        return suffix[i - len(prefix) - len(middle)]
-
-    return ([row(i) for i in range(HEAD_ROWS)] + [None]
-            + [row(i) for i in range(total - TAIL_ROWS, total)]), total
+    """The rows one section shows, and how many it has: up to MAX_ROWS rows, all of
+    them; beyond, the first HEAD_ROWS and the last TAIL_ROWS with None in between (rows
+    are cheap: only the ones shown are printed)."""
+    full = primal_rows(t) if sweep is None else sweep_rows(t, sweep)
+    return elide(full), len(full)
 
 
 def _grid(shown: list[Row | None], printer: RowPrinter, *, color: bool,
@@ -122,9 +87,8 @@ def _print_grid(console: Any, section: tuple[list[Row | None], int], printer: Ro
     if total <= MAX_ROWS:
         console.print(grid)
         return
-    elided = total - HEAD_ROWS - TAIL_ROWS
-    message = (f"… {elided:,} rows elided (rows {HEAD_ROWS + 1:,}–{total - TAIL_ROWS:,} "
-               f"of {total:,}; --format json lists every row) …")
+    message = (f"… {left_out(total):,} rows elided (rows {HEAD_ROWS + 1:,}–"
+               f"{total - TAIL_ROWS:,} of {total:,}; --format json lists every row) …")
     with console.capture() as captured:
         console.print(grid)
     out = []
@@ -134,19 +98,14 @@ def _print_grid(console: Any, section: tuple[list[Row | None], int], printer: Ro
 
 
 def render(t: Trace, *, color: bool = False, width: int = 80, **_: Any) -> str:
-    from rich.console import Console
+    """A trace: the primal trace, every sweep, the derivatives and the check."""
     from rich.text import Text
 
-    buf = io.StringIO()
-    console = Console(file=buf, width=width, color_system="standard" if color else None,
-                      force_terminal=color, no_color=not color, highlight=False, emoji=False,
-                      soft_wrap=False)
+    console = terminal(color, width)
     printer = RowPrinter(t.labels, digits=t.digits)
-    head = "bold underline" if color else None
 
     def section(title: str) -> None:
-        console.print()
-        console.print(Text(title, style=head or ""))
+        _heading(console, title, color)
 
     console.print(Text(f"adtrace {t.mode}: {header(t.program.source)}",
                        style="bold" if color else ""), overflow="fold")
@@ -177,21 +136,20 @@ def render(t: Trace, *, color: bool = False, width: int = 80, **_: Any) -> str:
         console.print(f"note: {note}", markup=False)
     if t.check is not None:
         _check(console, t, printer, section, color)
-    return "\n".join(line.rstrip() for line in buf.getvalue().split("\n"))
+    return printed(console)
+
+
+def _heading(console: Any, title: str, color: bool) -> None:
+    """A blank line, then a section's title (bold and underlined in colour)."""
+    from rich.text import Text
+
+    console.print()
+    console.print(Text(title, style="bold underline" if color else ""))
 
 
 def _exact(exact: Any, shown: str, sep: str = "") -> str:
     """``= ln(2)`` after a value when --exact gives a form that says more than the decimal."""
     return "" if exact is None or exact.text == shown else f"{sep}= {exact.text}"
-
-
-def header(source: str) -> str:
-    """The program on one line; a long one is cut, saying how many statements it has."""
-    line = one_line(source)
-    if len(line) <= MAX_HEADER:
-        return line
-    statements = line.count("; ") + 1
-    return f"{line[:MAX_HEADER - 40].rsplit('; ', 1)[0]}; … ({statements:,} statements)"
 
 
 def _pairs(pairs: list[tuple[str, str]]) -> Any:
@@ -242,11 +200,7 @@ def jacobian_lines(view: JacobianView, number: Callable[[float], str], width: in
                     "  " + " " * (widths[j] - cell_len(row[j])) + row[j] for j in cols))
             start = stop
     described = [p.describe() for p in view.parts] if parts else []
-    if len(described) > MAX_ROWS:
-        left_out = len(described) - HEAD_ROWS - TAIL_ROWS
-        described = (described[:HEAD_ROWS] + [f"… {left_out:,} more sweeps …"]
-                     + described[-TAIL_ROWS:])
-    lines += described
+    lines += elide(described, f"… {left_out(len(described)):,} more sweeps …")
     if not view.complete and m * n <= MAX_JACOBIAN_ENTRIES:
         lines.append("· not computed: only the inputs given to --wrt were seeded")
     return lines
@@ -280,3 +234,106 @@ def _check(console: Any, t: Trace, printer: RowPrinter, section: Any, color: boo
         if e.note:
             console.print(f"note: {e.note}", markup=False)
             break
+
+
+# --- adtrace compare ---------------------------------------------------------------------------
+
+
+def _names(pairs: list[tuple[str, float]], limit: int = 12) -> str:
+    names = [name for name, _ in pairs]
+    if len(names) > limit:
+        names = names[: limit - 2] + ["…", names[-1]]
+    return ", ".join(names)
+
+
+def _group(pairs: list[tuple[str, float]]) -> str:
+    return pairs[0][0] if len(pairs) == 1 else f"({_names(pairs)})"
+
+
+def _sweep_lines(cost: ModeCost) -> list[tuple[str, str, str]]:
+    """(mode, sweep, count) per sweep and a total; many sweeps are elided in the middle."""
+    gap = ("", f"… {left_out(len(cost.sweeps)):,} more sweeps …", "")
+    out = elide([("", f"{s.title}, seed {s.seed}",
+                  f"{s.primal:,} + {s.multiply_adds:,} = {s.operations:,}")
+                 for s in cost.sweeps], gap)
+    out.append(("", "total", f"{cost.operations:,}"))
+    out[0] = (cost.mode, *out[0][1:])
+    return out
+
+
+def _costs(c: Comparison, color: bool) -> Any:
+    """Sweeps, operations and stored values of the two modes, side by side."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table.grid(padding=(0, 2), pad_edge=False)
+    table.add_column(no_wrap=True)
+    table.add_column(overflow="fold")
+    table.add_column(overflow="fold")
+    f, r = c.forward, c.reverse
+    table.add_row("", Text("forward mode", style="bold" if color else ""),
+                  Text("reverse mode", style="bold" if color else ""))
+    table.add_row("sweeps", f"{f.n_sweeps:,} (one per input)", f"{r.n_sweeps:,} (one per output)")
+    table.add_row("operations", f"{f.operations:,}", f"{r.operations:,}")
+    table.add_row("values stored", f"{f.stored:,} ({f.stored_what})",
+                  f"{r.stored:,} ({r.stored_what})")
+    return table
+
+
+def _agreement(c: Comparison) -> str:
+    """Whether the two Jacobians agree: exactly, to rounding, or by how much they differ."""
+    size = max([1.0] + [abs(v) for row in c.jacobian.entries for v in row if v is not None])
+    diff = fmt_number(c.max_difference)
+    if c.max_difference == 0:
+        return "agree"
+    if c.max_difference <= 1e-9 * size:
+        return f"agree to rounding (largest difference {diff})"
+    return f"differ by up to {diff}"
+
+
+def compare(c: Comparison, *, color: bool = False, width: int = 80, **_: Any) -> str:
+    """Forward and reverse mode side by side, the operations of every sweep, the Jacobian
+    and how things are counted."""
+    from rich.table import Table
+    from rich.text import Text
+
+    console = terminal(color, width)
+
+    def plain(text: str) -> None:
+        console.print(text, markup=False, overflow="fold")
+
+    console.print(Text(f"adtrace compare: {header(c.source)}", style="bold" if color else ""),
+                  overflow="fold")
+    plain("at " + ", ".join(f"{name} = {fmt_number(v)}" for name, v in c.inputs))
+    n, m = len(c.inputs), len(c.outputs)
+    plain(f"n = {n:,} input{'s' * (n != 1)} ({_names(c.inputs)}), m = {m:,} output"
+          f"{'s' * (m != 1)} ({_names(c.outputs)}), {c.primal_rows:,} rows in the primal trace")
+
+    _heading(console, "The whole Jacobian, both ways", color)
+    console.print(_costs(c, color))
+    console.print()
+    console.print(Text(f"Cheaper here: {cheaper_text(c)}. ", style="bold" if color else "")
+                  + Text(c.why), overflow="fold")
+
+    _heading(console, "Operations per sweep (primal rows + multiply-adds = operations)", color)
+    sweeps = Table.grid(padding=(0, 2), pad_edge=False)
+    sweeps.add_column(no_wrap=True)
+    sweeps.add_column(overflow="fold")
+    sweeps.add_column(no_wrap=True, justify="right")
+    for cost in (c.forward, c.reverse):
+        for row in _sweep_lines(cost):
+            sweeps.add_row(*row)
+    console.print(sweeps)
+
+    _heading(console, f"Jacobian ∂{_group(c.outputs)}/∂{_group(c.inputs)}", color)
+    for line in jacobian_lines(c.jacobian, fmt_number, width, parts=False):
+        plain(line)
+    plain("forward mode fills one column per tangent sweep, reverse mode one row per adjoint "
+          f"sweep; the two {_agreement(c)}")
+
+    _heading(console, "How these are counted", color)
+    for key, text in DEFINITIONS.items():
+        plain(f"{key}: {text}.")
+    for warning in c.warnings:
+        plain(f"note: {warning}")
+    return printed(console)

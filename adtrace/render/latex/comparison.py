@@ -1,62 +1,38 @@
-r"""``adtrace compare --format latex``: booktabs tables to ``\input``, or a whole document.
+r"""Forward against reverse mode in LaTeX: costs, verdict, operations per sweep, Jacobian.
 
-:func:`sections` prints the body (the two modes side by side, which is cheaper and
-why, the operations of every sweep, the Jacobian, and optionally how things are
-counted); ``adtrace compare`` puts the function and the point above it, and
-``adtrace key`` uses the same function for a problem of mode ``compare`` (with its
-worksheet, which leaves every computed cell blank).  A fragment needs
-``\usepackage{amsmath,amssymb,array,booktabs,longtable}`` (its first lines say so);
-``--standalone`` prints a complete document.  Every string is escaped.
+On a worksheet every computed cell is a line to write on (``\adblank``); the sweeps'
+names and seeds stay.  Every string is escaped.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from ..compare import DEFINITIONS, Comparison
-from ..expr import latex_number
-from ..program import latex_name
-from .common import one_line
-from .compare_markdown import (
-    HEAD_SWEEPS,
+from ...compare import DEFINITIONS, Comparison
+from ...expr import latex_number
+from ...program import latex_name
+from ..common import (
     MAX_JACOBIAN_ENTRIES,
-    TAIL_SWEEPS,
     agreement,
     cheaper_text,
+    left_out,
     shown_sweeps,
     transposed,
 )
-from .latex import (
-    LONG_ROWS,
-    PACKAGES,
-    STRETCH,
-    STRETCH_WORKSHEET,
-    comment,
-    document,
-    escape,
-    formula_block,
-    point_latex,
-)
+from .escaping import escape
+from .tables import STRETCH, STRETCH_WORKSHEET, booktabs
 
 BLANK = r"\adblank[4em]"
 
 
-def _table(spec: str, head: str, body: list[str], stretch: str) -> list[str]:
-    """A booktabs table; a long one is a longtable that repeats its heading."""
-    if len(body) > LONG_ROWS:
-        return [r"{\small", stretch, rf"\begin{{longtable}}{{{spec}}}", r"\toprule", head,
-                r"\midrule", r"\endhead", r"\bottomrule", r"\endfoot", *body,
-                r"\end{longtable}", "}"]
-    return [r"\begin{center}\small", stretch, rf"\begin{{tabular}}{{{spec}}}", r"\toprule",
-            head, r"\midrule", *body, r"\bottomrule", r"\end{tabular}", r"\end{center}"]
-
-
-def sections(c: Comparison, *, worksheet: Any = None, digits: int = 4,
-             rules: bool = True) -> list[str]:
+def compare_sections(c: Comparison, *, level: int = 2, worksheet: Any = None, digits: int = 4,
+                     rules: bool = True) -> list[str]:
     """The comparison as LaTeX lines: costs, verdict, operations per sweep, Jacobian.
 
     ``worksheet`` (anything true) leaves every computed cell blank (``\\adblank``):
-    the sweeps' names and seeds stay.  ``rules`` adds how things are counted.
+    the sweeps' names and seeds stay.  ``rules`` adds how things are counted.  Each
+    table carries its title, so ``level`` changes nothing here.
     """
     blank = bool(worksheet)
     stretch = STRETCH_WORKSHEET if blank else STRETCH
@@ -68,7 +44,7 @@ def sections(c: Comparison, *, worksheet: Any = None, digits: int = 4,
     def note(text: str) -> str:
         return "" if blank else escape(text)
 
-    lines = _table(
+    lines = booktabs(
         r"@{}lrlrl@{}",
         r"\textbf{The whole Jacobian} & \multicolumn{2}{l}{\textit{forward mode}} & "
         r"\multicolumn{2}{l}{\textit{reverse mode}} \\",
@@ -77,36 +53,13 @@ def sections(c: Comparison, *, worksheet: Any = None, digits: int = 4,
          rf"operations & {num(f.operations)} &  & {num(r.operations)} &  \\",
          rf"values stored & {num(f.stored)} & {note(f'({f.stored_what})')} & {num(r.stored)} & "
          rf"{note(f'({r.stored_what})')} \\"],
-        stretch)
+        stretch=stretch)
     lines.append(r"\textbf{Cheaper here:} " + (BLANK.replace("4em", "20em") if blank else
                                                escape(f"{cheaper_text(c)}. {c.why}")))
 
-    body: list[str] = []
-    for cost in (f, r):
-        if body:
-            body.append(r"\midrule")
-        first = True
-        for s in shown_sweeps(cost):
-            mode = cost.mode if first else ""
-            first = False
-            if s is None:
-                left = len(cost.sweeps) - HEAD_SWEEPS - TAIL_SWEEPS
-                more = escape(f"… {left:,} more sweeps …")
-                body.append(rf"{mode} & \multicolumn{{5}}{{l}}{{{more}}} \\")
-                continue
-            body.append(rf"{mode} & {escape(s.title)} & ${latex_name(s.seed)}$ & {num(s.primal)} & "
-                        rf"{num(s.multiply_adds)} & {num(s.operations)} \\")
-        body.append(rf" & \textit{{total}} &  & {num(sum(s.primal for s in cost.sweeps))} & "
-                    rf"{num(sum(s.multiply_adds for s in cost.sweeps))} & "
-                    rf"{num(cost.operations)} \\")
-    lines += _table(r"@{}lllrrr@{}",
-                    r"\multicolumn{2}{@{}l}{\textbf{Operations per sweep}} & \textit{seed} & "
-                    r"\textit{primal rows} & \textit{multiply-adds} & \textit{operations} \\",
-                    body, stretch)
-
+    lines += _sweeps(c, num, stretch)
     lines += jacobian(c, digits=digits, blank=blank, stretch=stretch)
-    text = agreement(c)
-    lines.append(r"\par " + escape(text.split(";")[0] + "." if blank else text))
+    lines.append(r"\par " + escape(agreement(c, blank=blank)))
 
     if rules:
         lines += [r"\par\textbf{How these are counted.}", r"\begin{description}\small"]
@@ -114,6 +67,31 @@ def sections(c: Comparison, *, worksheet: Any = None, digits: int = 4,
         lines.append(r"\end{description}")
     lines += [rf"\par\textit{{Warning:}} {escape(w)}" for w in c.warnings]
     return lines
+
+
+def _sweeps(c: Comparison, num: Callable[[int], str], stretch: str) -> list[str]:
+    """The operations of every sweep of each mode, and each mode's total."""
+    body: list[str] = []
+    for cost in (c.forward, c.reverse):
+        if body:
+            body.append(r"\midrule")
+        first = True
+        for s in shown_sweeps(cost):
+            mode = cost.mode if first else ""
+            first = False
+            if s is None:
+                more = escape(f"… {left_out(len(cost.sweeps)):,} more sweeps …")
+                body.append(rf"{mode} & \multicolumn{{5}}{{l}}{{{more}}} \\")
+                continue
+            body.append(rf"{mode} & {escape(s.title)} & ${latex_name(s.seed)}$ & {num(s.primal)} & "
+                        rf"{num(s.multiply_adds)} & {num(s.operations)} \\")
+        body.append(rf" & \textit{{total}} &  & {num(sum(s.primal for s in cost.sweeps))} & "
+                    rf"{num(sum(s.multiply_adds for s in cost.sweeps))} & "
+                    rf"{num(cost.operations)} \\")
+    return booktabs(r"@{}lllrrr@{}",
+                    r"\multicolumn{2}{@{}l}{\textbf{Operations per sweep}} & \textit{seed} & "
+                    r"\textit{primal rows} & \textit{multiply-adds} & \textit{operations} \\",
+                    body, stretch=stretch)
 
 
 def jacobian(c: Comparison, *, digits: int = 4, blank: bool = False,
@@ -144,21 +122,4 @@ def jacobian(c: Comparison, *, digits: int = 4, blank: bool = False,
         cols = n
     spec = "@{}>{$}l<{$}" + ">{$}r<{$}" * cols + "@{}"
     head = r"\multicolumn{1}{@{}l}{\textbf{Jacobian}} & " + " & ".join(heads) + r" \\"
-    return _table(spec, head, body, stretch)
-
-
-def render(c: Comparison, *, standalone: bool = False, **_: Any) -> str:
-    t = c.reverse_trace
-    assert t is not None
-    n, m = len(c.inputs), len(c.outputs)
-    body = ["Forward and reverse mode compared, for the whole Jacobian of",
-            *formula_block(t.program),
-            rf"at {point_latex(t)}: $n = {n}$ input{'s' * (n != 1)}, $m = {m}$ "
-            rf"output{'s' * (m != 1)}, {c.primal_rows:,} rows in the primal trace.",
-            *sections(c)]
-    head = comment(f"adtrace compare: {one_line(c.source)}")
-    if standalone:
-        lines = [head, *document(body)]
-    else:
-        lines = [head, comment(r"needs \usepackage{" + ",".join(PACKAGES) + "}"), *body]
-    return "\n".join(lines) + "\n"
+    return booktabs(spec, head, body, stretch=stretch)

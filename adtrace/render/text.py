@@ -12,12 +12,11 @@ complete).  Colour only when asked; the plain layout is stable for golden files.
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 from typing import Any
 
 from ..graph import TEXT_MAX_NODES, Graph, GraphEdge, GraphNode
-from .common import one_line
+from .common import one_line, printed, terminal
 
 #: the tree's guides take 4 columns per level
 GUIDE = 4
@@ -204,13 +203,9 @@ def _summary(g: Graph, console: Any, st: dict[str, str]) -> None:
         console.print(Text(f"  … ({len(outs) - 20:,} more)"))
 
 
-def render(g: Graph, *, color: bool = False, width: int = 80, **_: Any) -> str:
-    from rich.console import Console
-
-    buf = io.StringIO()
-    console = Console(file=buf, width=width, color_system="standard" if color else None,
-                      force_terminal=color, no_color=not color, highlight=False, emoji=False,
-                      soft_wrap=False)
+def graph(g: Graph, *, color: bool = False, width: int = 80, **_: Any) -> str:
+    """The graph drawn as trees (or by depth, or summarised) for the terminal."""
+    console = terminal(color, width)
     st = _styles(color, g.mode)
     _header(g, console, st)
     if len(g.nodes) > TEXT_MAX_NODES:
@@ -220,7 +215,7 @@ def render(g: Graph, *, color: bool = False, width: int = 80, **_: Any) -> str:
         _layers(g, console, st)
     else:
         _trees(g, console, st)
-    return "\n".join(line.rstrip() for line in buf.getvalue().split("\n"))
+    return printed(console)
 
 
 def Text_(text: str, st: dict[str, str]) -> Any:  # noqa: N802 - a styled line

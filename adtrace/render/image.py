@@ -13,7 +13,7 @@ from typing import Any
 
 from ..errors import LimitError
 from ..graph import Graph, GraphvizFailed, GraphvizMissing
-from . import graph_dot
+from . import dot
 
 #: seconds Graphviz may take before adtrace gives up
 TIMEOUT = 60
@@ -24,7 +24,8 @@ INSTALL_HINT = ("install Graphviz (Debian/Ubuntu: apt-get install graphviz; macO
                 "brew install graphviz; or your OS package manager), or use --format dot")
 
 
-def render(g: Graph, *, fmt: str = "svg", timeout: float = TIMEOUT, **_: Any) -> str | bytes:
+def graph(g: Graph, *, fmt: str = "svg", timeout: float = TIMEOUT, **_: Any) -> str | bytes:
+    """The DOT drawing as SVG text or PNG bytes (``fmt``)."""
     exe = shutil.which("dot")
     if exe is None:
         raise GraphvizMissing(f"--format {fmt} needs Graphviz's 'dot' program, which is not "
@@ -32,7 +33,7 @@ def render(g: Graph, *, fmt: str = "svg", timeout: float = TIMEOUT, **_: Any) ->
     args = [exe, f"-T{fmt}"]
     if fmt == "png":
         args.append(f"-Gdpi={PNG_DPI}")
-    source = graph_dot.render(g).encode("utf-8")
+    source = dot.graph(g).encode("utf-8")
     try:
         proc = subprocess.run(args, input=source, capture_output=True, timeout=timeout,
                               check=False, shell=False)

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..graph import Graph, GraphEdge, GraphNode
 from .common import one_line
-from .graph_dot import SHARED_COLOR
+from .dot import SHARED_COLOR
 
 #: role -> (opening, closing) of the node shape
 SHAPES = {"input": ('(["', '"])'), "intermediate": ('["', '"]'), "output": ('[["', '"]]')}
@@ -72,7 +72,8 @@ def edge_label(g: Graph, e: GraphEdge) -> str:
     return "<br/>".join(lines)
 
 
-def render(g: Graph, **_: Any) -> str:
+def graph(g: Graph, **_: Any) -> str:
+    """The graph as a ``flowchart LR``."""
     out = ["flowchart LR"]
     out.append("  " + comment(f"adtrace graph: {one_line(g.source)[:300]}"))
     point = g.point_text()

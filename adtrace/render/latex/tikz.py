@@ -1,4 +1,5 @@
-"""``adtrace graph --format tikz``: a ``tikzpicture`` for LaTeX answer keys.
+"""LaTeX's graph (``adtrace graph --format tikz``): a ``tikzpicture``, also the figure of
+a LaTeX answer key.
 
 Plain TikZ (``\\usepackage{amsmath,tikz}``; no TikZ libraries, no graph drawing, no
 LuaLaTeX): adtrace places the nodes itself, one column per depth from left to right.  Within a
@@ -7,16 +8,14 @@ of layered drawing), and an edge that skips columns bends through a waypoint in
 each column it crosses, so it never runs through a node.  Every edge carries its
 partial above the line and, with a sweep, what the sweep carries along it below.
 
-``standalone=True`` wraps the picture in a complete ``article`` document (loading
+``picture(g, standalone=True)`` wraps the picture in a complete ``article`` document (loading
 only ``amsmath``, ``tikz`` and ``geometry`` for the page size).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from ..errors import LimitError
-from ..graph import Graph, GraphEdge, GraphNode
+from ...errors import LimitError
+from ...graph import PAGE_MAX_NODES, Graph, GraphEdge, GraphNode
 
 #: the ``tikzpicture`` needs only this in the preamble (amsmath for ``\operatorname``)
 PREAMBLE = r"\usepackage{amsmath}" + "\n" + r"\usepackage{tikz}"
@@ -34,9 +33,6 @@ STYLES = r"""  adtnode/.style={draw, align=center, font=\small, inner sep=3pt, m
   adtpartial/.style={font=\scriptsize, sloped, above, inner sep=1.5pt},
   adtflow/.style={font=\scriptsize, sloped, below, inner sep=1.5pt},"""
 
-#: a picture with more nodes than this is refused: TeX would take minutes and the page
-#: would be unreadable (DOT and Mermaid have no such limit)
-TIKZ_MAX_NODES = 300
 #: TeX cannot handle a picture wider than about 575 cm
 MAX_WIDTH_CM = 500
 #: waypoints for edges that skip columns, at most; past it such edges are drawn straight
@@ -116,25 +112,13 @@ def _label_width(g: Graph, e: GraphEdge) -> float:
     return max(len(t) for t in texts) * LABEL_CHAR + 0.6
 
 
-def render(g: Graph, *, standalone: bool = False, **_: Any) -> str:
-    if len(g.nodes) > TIKZ_MAX_NODES:
+def picture(g: Graph, *, standalone: bool = False) -> str:
+    """The ``tikzpicture``, or with ``standalone`` a document of its own size."""
+    if len(g.nodes) > PAGE_MAX_NODES:
         raise LimitError(f"the graph has {len(g.nodes):,} nodes, too many for a TikZ picture "
-                         f"(at most {TIKZ_MAX_NODES}); use --format dot or mermaid")
+                         f"(at most {PAGE_MAX_NODES}); use --format dot or mermaid")
     columns = _order(g)
-    # column x positions: node widths plus room for the widest label into the next column
-    widths = [max((_width(g, g.nodes[s[1]]) for s in col if s[0] == "n"), default=0.5)
-              for col in columns]
-    gaps = [1.5] * len(columns)
-    for e in g.edges:
-        d = g.nodes[e.target].depth - 1  # labels sit on the last segment, before the target
-        gaps[d] = max(gaps[d], _label_width(g, e))
-    xs = [0.0]
-    for d in range(1, len(columns)):
-        xs.append(xs[-1] + widths[d - 1] / 2 + gaps[d - 1] + widths[d] / 2)
-    if xs[-1] + widths[-1] + widths[0] > MAX_WIDTH_CM:
-        raise LimitError(f"the graph is {len(columns):,} levels deep, too wide for a TikZ "
-                         "picture (TeX's largest dimension is about 5.7 m); use --format dot "
-                         "or mermaid")
+    xs, widths = _columns_x(g, columns)
     lines_per_node = 1 + (g.point is not None) + (g.mode is not None)
     step = 1.0 + 0.45 * lines_per_node
     pos: dict[Slot, tuple[float, float]] = {}
@@ -154,9 +138,34 @@ def render(g: Graph, *, standalone: bool = False, **_: Any) -> str:
     point = g.point_text()
     if point:
         out.append(f"% at {point}")
-    out.append(r"\begin{tikzpicture}[")
-    out.append(STYLES)
-    out.append("]")
+    out += [r"\begin{tikzpicture}[", STYLES, "]", *_nodes(g, columns, pos), *_edges(g, pos),
+            r"\end{tikzpicture}"]
+    if standalone:
+        out.append(r"\end{document}")
+    return "\n".join(out) + "\n"
+
+
+def _columns_x(g: Graph, columns: list[list[Slot]]) -> tuple[list[float], list[float]]:
+    """Each column's x position and width: node widths plus room for the widest edge label
+    into the next column."""
+    widths = [max((_width(g, g.nodes[s[1]]) for s in col if s[0] == "n"), default=0.5)
+              for col in columns]
+    gaps = [1.5] * len(columns)
+    for e in g.edges:
+        d = g.nodes[e.target].depth - 1  # labels sit on the last segment, before the target
+        gaps[d] = max(gaps[d], _label_width(g, e))
+    xs = [0.0]
+    for d in range(1, len(columns)):
+        xs.append(xs[-1] + widths[d - 1] / 2 + gaps[d - 1] + widths[d] / 2)
+    if xs[-1] + widths[-1] + widths[0] > MAX_WIDTH_CM:
+        raise LimitError(f"the graph is {len(columns):,} levels deep, too wide for a TikZ "
+                         "picture (TeX's largest dimension is about 5.7 m); use --format dot "
+                         "or mermaid")
+    return xs, widths
+
+
+def _nodes(g: Graph, columns: list[list[Slot]], pos: dict[Slot, tuple[float, float]]) -> list[str]:
+    out = []
     for col in columns:
         for slot in col:
             if slot[0] != "n":
@@ -166,6 +175,12 @@ def render(g: Graph, *, standalone: bool = False, **_: Any) -> str:
             style = f"adt{n.role}" + (", adtshared" if n.fans_out else "")
             body = r" \\ ".join(_node_lines(g, n))
             out.append(f"\\node[{style}] (n{n.node}) at ({x:.2f},{y:.2f}) {{{body}}};")
+    return out
+
+
+def _edges(g: Graph, pos: dict[Slot, tuple[float, float]]) -> list[str]:
+    """Each edge through its waypoints, its partial above and the sweep's flow below."""
+    out = []
     for k, e in enumerate(g.edges):
         style = "adtsharededge" if g.nodes[e.source].fans_out else "adtedge"
         path = [f"(n{e.source})"]
@@ -179,8 +194,4 @@ def render(g: Graph, *, standalone: bool = False, **_: Any) -> str:
             label += (rf" node[adtflow] {{\textcolor{{{DERIVATIVE_COLOR[g.mode]}}}"
                       rf"{{${flow}$}}}}")
         out.append(f"\\draw[{style}] " + " -- ".join(path) + f" -- {label} (n{e.target});")
-    out.append(r"\end{tikzpicture}")
-    if standalone:
-        out.append(r"\end{document}")
-    return "\n".join(out) + "\n"
-
+    return out

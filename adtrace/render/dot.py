@@ -79,7 +79,8 @@ def title(g: Graph) -> list[str]:
     return lines
 
 
-def render(g: Graph, **_: Any) -> str:
+def graph(g: Graph, **_: Any) -> str:
+    """The graph as a ``digraph``, one rank per depth."""
     out = ["digraph adtrace {"]
     label = "".join(html(line) + '<br align="left"/>' for line in title(g))
     out.append(f'  graph [rankdir=LR, ranksep=0.45, nodesep=0.3, fontname="{FONT}", '

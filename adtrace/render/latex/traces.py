@@ -1,0 +1,188 @@
+r"""A trace in LaTeX: the primal trace, each sweep, the derivatives, the check.
+
+Each trace is one table whose rows read ``v_{1} = \ln v_{-1} = \ln 2 = 0.6931`` with the
+equals signs in their own columns and the values aligned on the decimal point; an
+accumulating adjoint reads ``\bar{v}_{0} = \bar{v}_{0} + \bar{v}_{2} v_{-1}`` as the
+textbook writes it.  On a worksheet the computed cells are lines to write on
+(``\adblank``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...expr import latex_number
+from ...printer import RowPrinter
+from ...program import _latex_mark, latex_name
+from ...rows import Row, primal_rows, sweep_rows
+from ...tracing import Sweep, Trace
+from .escaping import escape
+from .tables import (
+    STRETCH,
+    STRETCH_WORKSHEET,
+    TraceTable,
+    booktabs,
+    exact_latex,
+    font_size,
+    split_number,
+)
+
+#: a symbolic derivative longer than this is listed under the check's table, as text
+SYMBOLIC_IN_TABLE = 50
+
+
+def trace_table(t: Trace, title: str, rows: list[Row], *, worksheet: Any = None,
+                flows: bool = False) -> list[str]:
+    printer = RowPrinter(t.labels, digits=t.digits, latex=True)
+    text = RowPrinter(t.labels, digits=t.digits)
+    table = TraceTable(title, exact=t.exact is not None, flows=flows,
+                       worksheet=worksheet is not None)
+    for row in rows:
+        lhs, rhs, subst, value = printer.parts(row)
+        tparts = text.parts(row)
+        hide = worksheet.hidden(row) if worksheet is not None else (False, False, False)
+        if hide[0]:
+            rhs = r"\adblank[7em]"
+        if hide[1]:
+            subst = r"\adblank[7em]"
+        whole, frac = (r"\adblank[4.5em]", "") if hide[2] else split_number(value)
+        cells = [lhs, "$=$" if rhs else "", rhs, "$=$" if subst else "", subst, "$=$", whole,
+                 frac]
+        exact = None
+        if t.exact is not None:
+            if hide[2]:
+                exact = (lhs, r"\adblank[5em]", "")
+            else:
+                ex = exact_latex(row.exact, tparts[3])
+                exact = (lhs, ex, row.exact.text if ex else "")
+        note = escape(f"({row.flow})") if flows and row.flow and not hide[0] else ""
+        table.add(cells, sum(len(x) for x in tparts), exact, note)
+    return table.lines()
+
+
+def seed_latex(t: Trace, sweep: Sweep) -> str:
+    """``$\\dot{x}_{1} = 1$``: the sweep's nonzero seeds, or ``zero seed``."""
+    hot = {k: v for k, v in sweep.seed.items() if v != 0}
+    mark = "dot" if sweep.mode == "forward" else "bar"
+    seed = ", ".join(f"{_latex_mark(latex_name(k), mark)} = {latex_number(v, t.digits)}"
+                     for k, v in hot.items())
+    return f"${seed}$" if seed else "zero seed"
+
+
+def sweep_title(t: Trace, sweep: Sweep, index: int) -> str:
+    kind = "Tangent" if sweep.mode == "forward" else "Adjoint"
+    return rf"\textbf{{{kind} sweep {index}:}} " + seed_latex(t, sweep)
+
+
+def result_latex(sweep: Sweep, name: str) -> str:
+    """``\\partial f/\\partial x_{1}`` for unit seeds, ``\\dot{f}``/``\\bar{x}_{1}`` otherwise."""
+    unit = sweep.unit
+    if sweep.mode == "forward":
+        return (rf"\partial {latex_name(name)}/\partial {latex_name(unit)}" if unit
+                else _latex_mark(latex_name(name), "dot"))
+    return (rf"\partial {latex_name(unit)}/\partial {latex_name(name)}" if unit
+            else _latex_mark(latex_name(name), "bar"))
+
+
+def check_name(output: str, inp: str) -> str:
+    """A check entry's name in math (the text one is ``common.check_name``)."""
+    if "=" in output:
+        return rf"\text{{{escape(output)}}} \cdot \partial/\partial {latex_name(inp)}"
+    if "=" in inp:
+        return rf"\partial {latex_name(output)} \text{{ along {escape(inp)}}}"
+    return rf"\partial {latex_name(output)}/\partial {latex_name(inp)}"
+
+
+def trace_sections(t: Trace, *, level: int = 2, worksheet: Any = None, primal: bool = True,
+                   derivatives: bool = True, check: bool = True,
+                   derivatives_title: str = "Derivatives") -> list[str]:
+    """The trace's tables as LaTeX lines: primal trace, sweeps, derivatives, check.
+
+    Each table carries its title, so ``level`` changes nothing here.
+    """
+    lines: list[str] = []
+    if primal:
+        lines += trace_table(t, r"\textbf{Primal trace}", primal_rows(t), worksheet=worksheet)
+    for k, sweep in enumerate(t.sweeps, start=1):
+        lines += trace_table(t, sweep_title(t, sweep, k), sweep_rows(t, sweep),
+                             worksheet=worksheet, flows=sweep.mode == "reverse")
+    if derivatives:
+        lines += derivatives_table(t, derivatives_title, worksheet=worksheet)
+    if check and t.check is not None:
+        lines += check_table(t, worksheet=worksheet)
+    lines += notes(t)
+    return lines
+
+
+def derivatives_table(t: Trace, title: str, *, worksheet: Any = None) -> list[str]:
+    text = RowPrinter(t.labels, digits=t.digits)
+    table = TraceTable(rf"\textbf{{{escape(title)}}}", exact=t.exact is not None, flows=False,
+                   worksheet=worksheet is not None)
+    for sweep in t.sweeps:
+        for name, value in sweep.result.items():
+            shown = text.number(value)
+            lhs = result_latex(sweep, name)
+            whole, frac = (r"\adblank[4.5em]", "") if worksheet is not None else split_number(
+                latex_number(value, t.digits))
+            cells = [lhs, "", "", "", "", "$=$", whole, frac]
+            exact = None
+            if t.exact is not None:
+                if worksheet is not None:
+                    exact = (lhs, r"\adblank[5em]", "")
+                else:
+                    ex = t.exact.result(sweep, name)
+                    shown_ex = exact_latex(ex, shown)
+                    exact = (lhs, shown_ex, ex.text if shown_ex else "")
+            table.add(cells, 12 + len(shown), exact)
+    return table.lines()
+
+
+def check_table(t: Trace, *, worksheet: Any = None) -> list[str]:
+    """SymPy's derivatives at the point against AD's; long derivatives are listed below."""
+    c = t.check
+    assert c is not None
+    if c.skipped:
+        return [rf"\par\textbf{{Symbolic check (SymPy):}} skipped: {escape(c.skipped)}."]
+    blank = worksheet is not None
+    long = any(len(e.symbolic) > SYMBOLIC_IN_TABLE for e in c.entries) and not blank
+    rows = []
+    for e in c.entries:
+        mark = {True: r"\checkmark", False: r"\times", None: "-"}[e.agree]
+        name = check_name(e.output, e.input)
+        if blank:
+            rows.append([name, r"\adblank[10em]", r"\adblank[3em]", "", r"\adblank[3em]", "", ""])
+            continue
+        symbolic = [] if long else [e.latex or rf"\text{{\texttt{{{escape(e.symbolic)}}}}}"]
+        rows.append([name, *symbolic, *split_number(latex_number(e.value, t.digits)),
+                     *split_number(latex_number(e.ad, t.digits)), mark])
+    gap = r"@{\hspace{1.5em}}"
+    g = gap[:-1]
+    spec = (r"@{}>{$}l<{$}" + ("" if long else gap + r">{$}l<{$}") + gap +
+            r">{$}r<{$}@{}>{$}l<{$}" + gap + r">{$}r<{$}@{}>{$}l<{$}" + gap + r">{$}c<{$}@{}")
+    head = (r"\multicolumn{1}{@{}l}{\textbf{Symbolic check}}" +
+            ("" if long else r" & \multicolumn{1}{" + g + r"}l}{\textit{SymPy}}") +
+            r" & \multicolumn{2}{" + g + r"}c}{\textit{at the point}}"
+            r" & \multicolumn{2}{" + g + r"}c}{\textit{AD}} & \\")
+    width = 40 + (0 if long else max((len(e.symbolic) for e in c.entries), default=0))
+    lines = booktabs(spec, head, [" & ".join(r) + r" \\" for r in rows], size=font_size(width),
+                     stretch=STRETCH_WORKSHEET if blank else STRETCH, breakable=False)
+    if long:
+        lines += [r"\begin{flushleft}\small", r"\textit{SymPy's derivatives:}\\"]
+        for k, e in enumerate(c.entries):
+            end = r"\\" if k < len(c.entries) - 1 else ""
+            lines.append(rf"${check_name(e.output, e.input)} = {{}}$"
+                         rf"\texttt{{{escape(e.symbolic)}}}" + end)
+        lines.append(r"\end{flushleft}")
+    if not blank:
+        for e in c.entries:
+            if e.note:
+                lines.append(rf"\par\textit{{Note:}} {escape(e.note)}.")
+                break
+    return lines
+
+
+def notes(t: Trace) -> list[str]:
+    lines = [rf"\par\textit{{Warning:}} {escape(w)}" for w in t.warnings]
+    if t.exact is not None:
+        lines += [rf"\par\textit{{Note:}} {escape(n)}." for n in t.exact.notes]
+    return lines
