@@ -83,9 +83,8 @@ def cross_check(trace: Trace, budget: float | None = None) -> Check:
 def _check(trace: Trace) -> Check:
     import sympy
 
-    from .exact import symbolic_latex
     from .program import Const
-    from .symbolic import SYMPY, symbol, to_float
+    from .symbolic import SYMPY, symbol, symbolic_latex, to_float
 
     p = trace.program
     syms = [symbol(name) for name in p.inputs]

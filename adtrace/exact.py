@@ -335,10 +335,12 @@ def _simplified(value: Any) -> Any:
 
 
 def _printed(value: Any) -> Exact | None:
-    text = _text_printer().doprint(value)
+    from .symbolic import LATEX, TEXT
+
+    text = TEXT.doprint(value)
     if len(text) > MAX_EXACT_CHARS:
         return None
-    return Exact(text, _latex_printer().doprint(value))
+    return Exact(text, LATEX.doprint(value))
 
 
 def _rational(x: float) -> Any:
@@ -379,51 +381,3 @@ def _names(names: list[str]) -> str:
     if len(names) > NOTE_NAMES:
         shown += f" and {len(names) - NOTE_NAMES} more"
     return shown
-
-
-_PRINTERS: dict[str, Any] = {}
-
-
-def _text_printer() -> Any:
-    if "text" not in _PRINTERS:
-        from sympy.printing.str import StrPrinter
-
-        class TextPrinter(StrPrinter):
-            """SymPy's text, with ``ln`` for the natural log as adtrace writes it."""
-
-            def _print_log(self, expr: Any) -> str:
-                return f"ln({self._print(expr.args[0])})"
-
-        _PRINTERS["text"] = TextPrinter({"order": "none"})
-    return _PRINTERS["text"]
-
-
-def _latex_printer() -> Any:
-    if "latex" not in _PRINTERS:
-        import sympy
-        from sympy.printing.latex import LatexPrinter
-
-        class Latex(LatexPrinter):
-            """SymPy's LaTeX as a textbook writes it: ``\\ln 2``, ``\\sin 5``, ``\\arctan 2``."""
-
-            def _print_log(self, expr: Any, exp: Any = None) -> str:
-                arg = expr.args[0]
-                if isinstance(arg, sympy.Integer) and arg > 0:
-                    tex = rf"\ln {self._print(arg)}"
-                else:
-                    tex = rf"\ln\left({self._print(arg)}\right)"
-                return rf"\ln^{{{exp}}}" + tex[3:] if exp is not None else tex
-
-        _PRINTERS["latex"] = Latex({"order": "none", "fold_func_brackets": True,
-                                    "inv_trig_style": "full"})
-    return _PRINTERS["latex"]
-
-
-def symbolic_latex(expr: Any, names: dict[Any, str]) -> str:
-    """A SymPy expression typeset like the traces: symbols by their adtrace LaTeX names."""
-    from .program import latex_name
-
-    printer = type(_latex_printer())({"order": "none", "fold_func_brackets": True,
-                                      "inv_trig_style": "full",
-                                      "symbol_names": {s: latex_name(n) for s, n in names.items()}})
-    return printer.doprint(expr)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import DomainError
-from .expr import DISPLAY, DISPLAY_LN, FLOAT, ConstD, D, Leaf, TextPrinter, fmt_number
+from .expr import FLOAT, ConstD, D, Leaf, TextPrinter, display_namespace, fmt_number
 from .ops import winner
 from .program import Const, Labels, Program
 
@@ -124,8 +124,7 @@ def arg_display(program: Program, node: int, *, exact_consts: bool = False) -> l
 def primal_display(program: Program, node: int) -> D:
     """``x1 * x2`` for a node: the op's own ``value`` rule, called on display trees."""
     eqn = program.eqn(node)
-    ns = DISPLAY_LN if eqn.alias == "ln" else DISPLAY
-    return eqn.rule.value(ns, *arg_display(program, node))
+    return eqn.rule.value(display_namespace(eqn.alias), *arg_display(program, node))
 
 
 def row_text(program: Program, labels: Labels, node: int) -> str:
