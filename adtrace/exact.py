@@ -17,8 +17,8 @@ The work is bounded, and the bounds do not depend on the machine's speed:
 * ``sympy.simplify`` is tried only on values of at most :data:`MAX_SIMPLIFY_OPS`
   operations, and kept only when it is not longer.
 
-As a last resort against pathological inputs, everything runs under the
-cross-check's time budget; values not reached in time are shown as decimals
+As a last resort against pathological inputs, everything runs under SymPy's
+time budget (:mod:`adtrace.budget`); values not reached in time are shown as decimals
 only.  Every value left without an exact form is named in :attr:`ExactValues.notes`.
 
 Renderers never import SymPy: they read the strings in :class:`Exact`.
@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from . import budget
 from .tracing import Sweep, Trace
 
 MAX_EXACT_CHARS = 200
@@ -113,13 +114,11 @@ class ExactValues:
 
 def exact_values(t: Trace) -> ExactValues:
     """The exact form of every value in ``t``: primal, each sweep's steps and results."""
-    from .check import TIME_BUDGET, _OutOfTime, time_budget
-
     work = _Work(t)
     try:
-        with time_budget(TIME_BUDGET):
+        with budget.time_budget(budget.TIME_BUDGET):
             work.run()
-    except _OutOfTime:
+    except budget.OutOfTime:
         work.late = True
     return work.finish()
 
