@@ -9,43 +9,14 @@ compute, and anything slower than the time budget are skipped with a note.
 from __future__ import annotations
 
 import math
-import signal
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
+from . import budget
 from .errors import DomainError
 from .tracing import Check, CheckEntry, Trace, row_text
 
 MAX_CHECK_OPS = 1_000
-TIME_BUDGET = 10.0  # seconds
-
-
-class _OutOfTime(BaseException):
-    """Raised by the alarm; a BaseException so that no ``except Exception`` swallows it."""
-
-
-@contextmanager
-def time_budget(seconds: float) -> Iterator[None]:
-    if threading.current_thread() is not threading.main_thread() or not hasattr(
-            signal, "setitimer"):
-        yield
-        return
-
-    def _alarm(signum: int, frame: Any) -> None:
-        raise _OutOfTime
-
-    previous = signal.signal(signal.SIGALRM, _alarm)
-    # fire again every quarter second: code that swallows one interruption (or is inside
-    # a long C call when it lands) still stops soon after the budget
-    signal.setitimer(signal.ITIMER_REAL, seconds, 0.25)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def describe(weights: dict[str, float]) -> str:
@@ -55,19 +26,20 @@ def describe(weights: dict[str, float]) -> str:
     return ",".join(f"{k}={fmt_number(v, 12)}" for k, v in weights.items() if v != 0) or "0"
 
 
-def cross_check(trace: Trace, budget: float | None = None) -> Check:
-    budget = TIME_BUDGET if budget is None else budget  # read now: tests may lower it
+def cross_check(trace: Trace, seconds: float | None = None) -> Check:
+    """SymPy's derivatives of the outputs, compared with the sweeps' results."""
+    seconds = budget.TIME_BUDGET if seconds is None else seconds  # read now: tests lower it
     p = trace.program
     if len(p.eqns) > MAX_CHECK_OPS:
         return Check(skipped=f"{len(p.eqns):,} operations is more than the symbolic check's "
                              f"limit of {MAX_CHECK_OPS:,}")
     try:
-        with time_budget(budget):
+        with budget.time_budget(seconds):
             return _check(trace)
     except DomainError:  # undefined at the exact point, where floating point missed it
         raise
-    except _OutOfTime:
-        return Check(skipped=f"SymPy took longer than {budget:g} s")
+    except budget.OutOfTime:
+        return Check(skipped=f"SymPy took longer than {seconds:g} s")
     except RecursionError:
         return Check(skipped="the formula is too deeply nested for SymPy")
     except MemoryError:
@@ -83,9 +55,8 @@ def cross_check(trace: Trace, budget: float | None = None) -> Check:
 def _check(trace: Trace) -> Check:
     import sympy
 
-    from .exact import symbolic_latex
     from .program import Const
-    from .symbolic import SYMPY, symbol, to_float
+    from .symbolic import SYMPY, symbol, symbolic_latex, to_float
 
     p = trace.program
     syms = [symbol(name) for name in p.inputs]

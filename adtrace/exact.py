@@ -1,9 +1,11 @@
 """``--exact``: every value of a trace also in exact form (``ln(2)``, ``3 + cos(2)``, ``1/2``).
 
-The exact values are computed by walking the same :class:`~adtrace.program.Program`
-as the float sweeps, with the op table's own ``value`` and ``partials`` rules
-called in the SymPy namespace (:data:`adtrace.symbolic.SYMPY`): never by parsing
-text.  Inputs keep the exact value they were given (``x=1/2``, ``t=pi/4``; a
+The exact values come from the same :class:`~adtrace.program.Program` as the
+floats, with the op table's own ``value`` and ``partials`` rules called in the
+SymPy namespace (:data:`adtrace.symbolic.SYMPY`), and the tangents and adjoints
+from the very :func:`~adtrace.forward.forward_sweep` and
+:func:`~adtrace.reverse.reverse_sweep` of the trace, run with SymPy values: never
+by parsing text.  Inputs keep the exact value they were given (``x=1/2``, ``t=pi/4``; a
 decimal such as ``0.1`` is the exact decimal 1/10).  Seeds are the floats of the
 sweeps, read back as the simplest fraction that gives the same float.
 
@@ -17,8 +19,8 @@ The work is bounded, and the bounds do not depend on the machine's speed:
 * ``sympy.simplify`` is tried only on values of at most :data:`MAX_SIMPLIFY_OPS`
   operations, and kept only when it is not longer.
 
-As a last resort against pathological inputs, everything runs under the
-cross-check's time budget; values not reached in time are shown as decimals
+As a last resort against pathological inputs, everything runs under SymPy's
+time budget (:mod:`adtrace.budget`); values not reached in time are shown as decimals
 only.  Every value left without an exact form is named in :attr:`ExactValues.notes`.
 
 Renderers never import SymPy: they read the strings in :class:`Exact`.
@@ -31,7 +33,13 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from .tracing import Sweep, Trace
+from . import budget
+from .arith import Arithmetic
+from .forward import forward_sweep
+from .ops import winner
+from .program import Const, Eqn, Labels
+from .reverse import reverse_sweep
+from .tracing import Sweep, Trace, arg_values
 
 MAX_EXACT_CHARS = 200
 MAX_EXACT_NODES = 400
@@ -113,13 +121,11 @@ class ExactValues:
 
 def exact_values(t: Trace) -> ExactValues:
     """The exact form of every value in ``t``: primal, each sweep's steps and results."""
-    from .check import TIME_BUDGET, _OutOfTime, time_budget
-
     work = _Work(t)
     try:
-        with time_budget(TIME_BUDGET):
+        with budget.time_budget(budget.TIME_BUDGET):
             work.run()
-    except _OutOfTime:
+    except budget.OutOfTime:
         work.late = True
     return work.finish()
 
@@ -127,8 +133,28 @@ def exact_values(t: Trace) -> ExactValues:
 # --- the computation ---------------------------------------------------------------------------
 
 
+class _Unknown:
+    """A value without an exact form (too large, or beyond SymPy): so is all computed from it."""
+
+    def __add__(self, other: object) -> _Unknown:
+        return self
+
+    __radd__ = __mul__ = __rmul__ = __add__
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN = _Unknown()
+
+
 class _Work:
-    """Fills the exact values in place, so that a timeout keeps what was done."""
+    """Fills the exact values in place, so that a timeout keeps what was done.
+
+    The sweeps are the float trace's own :func:`forward_sweep` and
+    :func:`reverse_sweep`, run again with SymPy values: they take the same steps, in
+    the same order, because an exact partial is None exactly where a float one is.
+    """
 
     def __init__(self, t: Trace) -> None:
         self.t = t
@@ -143,7 +169,7 @@ class _Work:
 
     # values -> Exact, with the bounds
     def show(self, value: Any, name: str) -> Exact | None:
-        if value is None:
+        if value is None or value is UNKNOWN:
             return None
         if value in self._shown:
             shown = self._shown[value]
@@ -155,114 +181,71 @@ class _Work:
         return shown
 
     def bounded(self, value: Any, name: str) -> Any:
-        """``value``, or None (and a note) when it is too large to carry further."""
-        if value is None:
-            return None
+        """``value``, or UNKNOWN (with a note if it is too large to carry further)."""
+        if value is None or value is UNKNOWN:
+            return UNKNOWN
         if exceeds_bounds(value):
             self.too_large.append(name)
-            return None
+            return UNKNOWN
         return value
+
+    def fits(self, value: Any) -> bool:
+        return value is UNKNOWN or not exceeds_bounds(value)
+
+    def misfit(self, labels: Labels, node: int, value: Any, role: str, sweep: str) -> Any:
+        self.too_large.append(labels.dot(node) if role == "dot" else labels.bar(node))
+        return UNKNOWN
 
     def run(self) -> None:
         import sympy
 
-        from .ops import winner
-        from .program import Const
-        from .symbolic import SYMPY
-        from .tracing import arg_values
-
         t, p, lab = self.t, self.t.program, self.t.labels
-        n = p.n_inputs
-        vals: list[Any] = [None] * p.n_nodes
-        for i, c in enumerate(t.point):
-            vals[i] = self.bounded(_safe(c.exact), lab.text[i])
-        for k, eqn in enumerate(p.eqns):
-            node = n + k
-            args = [_safe(a.exact) if isinstance(a, Const) else vals[a] for a in eqn.args]
-            if any(a is None for a in args):
-                continue
-            vals[node] = self.bounded(_safe(eqn.rule.value, SYMPY, *args), lab.text[node])
-
-        partial_cache: dict[tuple[int, int], Any] = {}
-
-        def partial(node: int, k: int) -> Any:
-            """∂node/∂(argument k), exact; None when unknown."""
-            key = (node, k)
-            if key not in partial_cache:
-                eqn = p.eqn(node)
-                rule = eqn.rule
-                if rule.routes:
-                    win = winner(rule, arg_values(p, node, t.values))
-                    partial_cache[key] = sympy.Integer(1 if k == win else 0)
-                else:
-                    args = [_safe(a.exact) if isinstance(a, Const) else vals[a] for a in eqn.args]
-                    partial_cache[key] = None if any(a is None for a in args) else _safe(
-                        rule.partials[k], SYMPY, *args)
-            return partial_cache[key]
-
+        vals = self.primal_values()
         for node in range(p.n_nodes):
             self.primal[node] = self.show(vals[node], lab.text[node])
-
+        partials = _Partials(t, vals)
+        arith = Arithmetic(sympy.Integer(0), self.fits, self.misfit)
         for sweep, ex in zip(t.sweeps, self.sweeps):
+            seed = {name: _rational(w) for name, w in sweep.seed.items()}
+            ex.seed = {name: _show_float(w) for name, w in sweep.seed.items()}
             if sweep.mode == "forward":
-                self._forward(sweep, ex, partial)
+                exact = forward_sweep(p, lab, partials, seed, arith)
+                self._show_forward(exact, ex)
             else:
-                self._reverse(sweep, ex, partial)
+                exact = reverse_sweep(p, lab, partials, seed, arith)
+                self._show_reverse(sweep, exact, ex)
 
-    def _forward(self, sweep: Sweep, ex: ExactSweep, partial: Any) -> None:
-        import sympy
+    def primal_values(self) -> list[Any]:
+        """Every node's exact value (UNKNOWN where there is none)."""
+        from .symbolic import SYMPY
 
+        t, p, lab = self.t, self.t.program, self.t.labels
+        vals: list[Any] = [self.bounded(_safe(c.exact), lab.text[i])
+                           for i, c in enumerate(t.point)]
+        for k, eqn in enumerate(p.eqns):
+            args = _exact_args(eqn, vals)
+            node = p.n_inputs + k
+            vals.append(UNKNOWN if any(a is UNKNOWN for a in args) else
+                        self.bounded(_safe(eqn.rule.value, SYMPY, *args), lab.text[node]))
+        return vals
+
+    def _show_forward(self, exact: Sweep, ex: ExactSweep) -> None:
         p, lab = self.t.program, self.t.labels
-        n = p.n_inputs
-        dots: list[Any] = [_rational(sweep.seed[name]) for name in p.inputs] + [None] * len(p.eqns)
-        ex.seed = {name: _show_float(sweep.seed[name]) for name in p.inputs}
-        for k, step in enumerate(sweep.steps):
-            node = step.node
-            eqn = p.eqn(node)
-            total: Any = sympy.Integer(0)
-            for j, a in enumerate(eqn.args):
-                if isinstance(a, int):
-                    d = partial(node, j)
-                    if d is None or dots[a] is None:
-                        total = None
-                        break
-                    total = total + d * dots[a]
-            dots[node] = self.bounded(total, lab.dot(node))
-            ex.steps[k] = self.show(dots[node], lab.dot(node))
-        for i in range(n):
-            ex.values[i] = ex.seed[p.inputs[i]]
-        for step, shown in zip(sweep.steps, ex.steps):
+        for k, step in enumerate(exact.steps):
+            ex.steps[k] = self.show(step.value, lab.dot(step.node))
+        for i, name in enumerate(p.inputs):
+            ex.values[i] = ex.seed[name]
+        for step, shown in zip(exact.steps, ex.steps):
             ex.values[step.node] = shown
         ex.result = {name: ex.values[node] for name, node in p.outputs}
 
-    def _reverse(self, sweep: Sweep, ex: ExactSweep, partial: Any) -> None:
+    def _show_reverse(self, sweep: Sweep, exact: Sweep, ex: ExactSweep) -> None:
         p, lab = self.t.program, self.t.labels
-        bars: list[Any] = [None] * p.n_nodes
-        known = [False] * p.n_nodes  # False: no exact form (too large), or not reached yet
-        ex.seed = {name: _show_float(w) for name, w in sweep.seed.items()}
-        for name, node in p.outputs:
-            w = sweep.seed.get(name, 0.0)
-            if w != 0:
-                bars[node] = _rational(w) if bars[node] is None else bars[node] + _rational(w)
-                known[node] = True
-        for k, step in enumerate(sweep.steps):
-            assert step.source is not None and step.arg is not None
-            d = partial(step.source, step.arg)
-            src = bars[step.source] if known[step.source] else None
-            value = None
-            if d is not None and src is not None:
-                contribution = src * d
-                if step.previous is None:
-                    value = contribution
-                elif known[step.node]:
-                    value = bars[step.node] + contribution
-            value = self.bounded(value, lab.bar(step.node))
-            bars[step.node] = value
-            known[step.node] = value is not None
-            ex.steps[k] = self.show(value, lab.bar(step.node))
+        for k, step in enumerate(exact.steps):
+            ex.steps[k] = self.show(step.value, lab.bar(step.node))
         for node in range(p.n_nodes):
             if sweep.values[node] is not None:
-                ex.values[node] = self.show(bars[node], lab.bar(node)) if known[node] else None
+                ex.values[node] = self.show(exact.values[node], lab.bar(node))
         ex.result = {name: ex.values[i] if sweep.values[i] is not None else _show_float(0.0)
                      for i, name in enumerate(p.inputs)}
 
@@ -279,6 +262,49 @@ class _Work:
             notes.append("SymPy took too long: some exact forms are missing; decimals shown")
         index = {id(s): k for k, s in enumerate(self.t.sweeps)}
         return ExactValues(self.primal, self.sweeps, notes, index)
+
+
+class _Partials:
+    """The exact partials of equation ``k`` as ``partials[k]``, computed when first read:
+    None where the float partial is None (a constant argument, a max/min loser),
+    UNKNOWN where there is no exact form."""
+
+    def __init__(self, t: Trace, vals: list[Any]) -> None:
+        self.t, self.vals = t, vals
+        self.rows: dict[int, list[Any]] = {}
+
+    def __getitem__(self, k: int) -> list[Any]:
+        row = self.rows.get(k)
+        if row is None:
+            row = self.rows[k] = self._row(k)
+        return row
+
+    def _row(self, k: int) -> list[Any]:
+        import sympy
+
+        from .symbolic import SYMPY
+
+        p = self.t.program
+        eqn = p.eqns[k]
+        rule = eqn.rule
+        if rule.routes:
+            win = winner(rule, arg_values(p, p.n_inputs + k, self.t.values))
+            return [sympy.Integer(1) if j == win and isinstance(a, int) else None
+                    for j, a in enumerate(eqn.args)]
+        args = _exact_args(eqn, self.vals)
+        known = all(a is not UNKNOWN for a in args)
+        return [None if not isinstance(a, int) else
+                _known(_safe(rule.partials[j], SYMPY, *args)) if known else UNKNOWN
+                for j, a in enumerate(eqn.args)]
+
+
+def _exact_args(eqn: Eqn, vals: list[Any]) -> list[Any]:
+    """The exact values of an equation's arguments, constants included."""
+    return [_known(_safe(a.exact)) if isinstance(a, Const) else vals[a] for a in eqn.args]
+
+
+def _known(value: Any) -> Any:
+    return UNKNOWN if value is None else value
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -335,10 +361,12 @@ def _simplified(value: Any) -> Any:
 
 
 def _printed(value: Any) -> Exact | None:
-    text = _text_printer().doprint(value)
+    from .symbolic import LATEX, TEXT
+
+    text = TEXT.doprint(value)
     if len(text) > MAX_EXACT_CHARS:
         return None
-    return Exact(text, _latex_printer().doprint(value))
+    return Exact(text, LATEX.doprint(value))
 
 
 def _rational(x: float) -> Any:
@@ -379,51 +407,3 @@ def _names(names: list[str]) -> str:
     if len(names) > NOTE_NAMES:
         shown += f" and {len(names) - NOTE_NAMES} more"
     return shown
-
-
-_PRINTERS: dict[str, Any] = {}
-
-
-def _text_printer() -> Any:
-    if "text" not in _PRINTERS:
-        from sympy.printing.str import StrPrinter
-
-        class TextPrinter(StrPrinter):
-            """SymPy's text, with ``ln`` for the natural log as adtrace writes it."""
-
-            def _print_log(self, expr: Any) -> str:
-                return f"ln({self._print(expr.args[0])})"
-
-        _PRINTERS["text"] = TextPrinter({"order": "none"})
-    return _PRINTERS["text"]
-
-
-def _latex_printer() -> Any:
-    if "latex" not in _PRINTERS:
-        import sympy
-        from sympy.printing.latex import LatexPrinter
-
-        class Latex(LatexPrinter):
-            """SymPy's LaTeX as a textbook writes it: ``\\ln 2``, ``\\sin 5``, ``\\arctan 2``."""
-
-            def _print_log(self, expr: Any, exp: Any = None) -> str:
-                arg = expr.args[0]
-                if isinstance(arg, sympy.Integer) and arg > 0:
-                    tex = rf"\ln {self._print(arg)}"
-                else:
-                    tex = rf"\ln\left({self._print(arg)}\right)"
-                return rf"\ln^{{{exp}}}" + tex[3:] if exp is not None else tex
-
-        _PRINTERS["latex"] = Latex({"order": "none", "fold_func_brackets": True,
-                                    "inv_trig_style": "full"})
-    return _PRINTERS["latex"]
-
-
-def symbolic_latex(expr: Any, names: dict[Any, str]) -> str:
-    """A SymPy expression typeset like the traces: symbols by their adtrace LaTeX names."""
-    from .program import latex_name
-
-    printer = type(_latex_printer())({"order": "none", "fold_func_brackets": True,
-                                      "inv_trig_style": "full",
-                                      "symbol_names": {s: latex_name(n) for s, n in names.items()}})
-    return printer.doprint(expr)

@@ -6,7 +6,10 @@ and the :data:`FLOAT` namespace they compute numbers; called with SymPy objects
 and the SymPy namespace they build the cross-check; called with the :class:`D`
 objects of this module and the :data:`DISPLAY` namespace they build the trees
 from which the text and LaTeX of every trace row are printed.  The printed rule
-and the computed number therefore come from the same line of code.
+and the computed number therefore come from the same line of code.  Both
+namespaces here are derived from the table: :data:`FLOAT` from each op's float
+function, :data:`DISPLAY` by name (under the alias a formula wrote, ``ln``), and
+the LaTeX of a call (:data:`LATEX_FUNCS`) from each op's ``latex``.
 
 One precedence table (``PREC_*``) decides parentheses for text and LaTeX alike.
 """
@@ -17,6 +20,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+
+from .ops import CONSTANTS, RULES, Helper, Namespace, OpRule, called
 
 PREC_ADD = 10
 PREC_MUL = 20
@@ -234,43 +239,26 @@ def times(a: D, b: D) -> D:
     return Bin("*", a, b)
 
 
-# --- namespaces ------------------------------------------------------------------
+# --- namespaces, derived from the op table ----------------------------------------------
 
 
-def _sign(x: float) -> float:
-    return 0.0 if x == 0 else math.copysign(1.0, x)
+def _float_fn(decl: OpRule | Helper) -> Callable[..., float]:
+    """The float function of an op, refusing the points its ``domain`` excludes."""
+    fn, domain = decl.float_fn, getattr(decl, "domain", None)
+    if domain is None:
+        return fn  # type: ignore[return-value]
+
+    def guarded(*args: float) -> float:
+        if not domain(*args):
+            raise ValueError(f"{decl.name} is undefined here")
+        return fn(*args)  # type: ignore[misc]
+
+    return guarded
 
 
-class FloatNS:
-    """Floating-point semantics: the ``math`` module, errors instead of complex results."""
-
-    sin = staticmethod(math.sin)
-    cos = staticmethod(math.cos)
-    asin = staticmethod(math.asin)
-    acos = staticmethod(math.acos)
-    atan = staticmethod(math.atan)
-    sinh = staticmethod(math.sinh)
-    cosh = staticmethod(math.cosh)
-    tanh = staticmethod(math.tanh)
-    exp = staticmethod(math.exp)
-    log = staticmethod(math.log)
-    sqrt = staticmethod(math.sqrt)
-    abs = staticmethod(abs)
-    sign = staticmethod(_sign)
-    max = staticmethod(max)
-    min = staticmethod(min)
-
-    @staticmethod
-    def pow(a: float, b: float) -> float:
-        return math.pow(a, b)
-
-    @staticmethod
-    def tan(a: float) -> float:
-        """``math.tan``, but undefined at a pole: the float nearest pi/2 has a cosine of
-        6e-17, not 0, and ``math.tan`` would print 1.6e16 where tan is undefined."""
-        if abs(math.cos(a)) <= 4 * 2.0**-52 * max(1.0, abs(a)):
-            raise ValueError("tan has a pole here")
-        return math.tan(a)
+#: Floating-point semantics: ``math``, with errors instead of complex results.
+FLOAT = Namespace(**{name: _float_fn(decl) for name, decl in called()},
+                  number=float, constant=lambda name: CONSTANTS[name].value)
 
 
 class DisplayNS:
@@ -290,9 +278,15 @@ class DisplayNS:
         return power(lift(a), lift(b))
 
 
-FLOAT = FloatNS()
 DISPLAY = DisplayNS()
-DISPLAY_LN = DisplayNS({"log": "ln"})
+#: For a call written under an alias: the row shows the name as written (``ln(x)``).
+DISPLAY_AS: dict[str, DisplayNS] = {
+    alias: DisplayNS({rule.name: alias}) for rule in RULES.values() for alias in rule.aliases}
+
+
+def display_namespace(alias: str | None) -> DisplayNS:
+    """The display namespace of an equation, by the function name it was written with."""
+    return DISPLAY if alias is None else DISPLAY_AS[alias]
 
 
 # --- evaluation and substitution ----------------------------------------------------
@@ -311,8 +305,7 @@ def evaluate(d: D, leaf: Callable[[Leaf], float]) -> float:
     if isinstance(d, Neg):
         return -evaluate(d.operand, leaf)
     if isinstance(d, Call):
-        fname = "log" if d.fname == "ln" else d.fname
-        return getattr(FLOAT, fname)(*(evaluate(a, leaf) for a in d.args))
+        return getattr(FLOAT, d.fname)(*(evaluate(a, leaf) for a in d.args))
     if isinstance(d, Bin):
         a, b = evaluate(d.left, leaf), evaluate(d.right, leaf)
         if d.op == "+":
@@ -439,11 +432,12 @@ def needs_parens(parent: Bin, child: D, *, right: bool) -> bool:
     return False
 
 
-LATEX_FUNCS = {
-    "sin": r"\sin", "cos": r"\cos", "tan": r"\tan", "asin": r"\arcsin", "acos": r"\arccos",
-    "atan": r"\arctan", "sinh": r"\sinh", "cosh": r"\cosh", "tanh": r"\tanh", "exp": r"\exp",
-    "log": r"\log", "ln": r"\ln", "max": r"\max", "min": r"\min",
-    "sign": r"\operatorname{sign}",
+#: A call's LaTeX by the name written: a command, or a template with ``{0}`` for the
+#: arguments (see :class:`~adtrace.ops.OpRule`); other names print as ``\operatorname``.
+LATEX_FUNCS: dict[str, str] = {
+    name: latex
+    for rule in RULES.values() if rule.latex is not None
+    for name, latex in ((rule.name, rule.latex), *rule.aliases.items())
 }
 
 
@@ -477,11 +471,9 @@ class LatexPrinter:
             return "-" + inner
         if isinstance(d, Call):
             args = ", ".join(self.doprint(a) for a in d.args)
-            if d.fname == "sqrt":
-                return rf"\sqrt{{{args}}}"
-            if d.fname == "abs":
-                return rf"\left|{args}\right|"
             name = LATEX_FUNCS.get(d.fname, rf"\operatorname{{{d.fname}}}")
+            if "{0}" in name:
+                return name.format(args)
             return f"{name}{_parens(args)}"
         if isinstance(d, Bin):
             if d.op == "/":

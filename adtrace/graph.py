@@ -25,10 +25,9 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import AdtraceError, BindingError, ExitStatus
 from .expr import (
-    DISPLAY,
-    DISPLAY_LN,
     LatexPrinter,
     TextPrinter,
+    display_namespace,
     fmt_number,
     latex_number,
     lift,
@@ -278,7 +277,7 @@ def build_graph(program: Program, labels: Labels, *, values: list[float] | None 
         node = n_in + k
         rule = eqn.rule
         nums = partial_values(p, lab, node, values) if values is not None else None
-        ns = DISPLAY_LN if eqn.alias == "ln" else DISPLAY
+        ns = display_namespace(eqn.alias)
         args = arg_display(p, node, exact_consts=True)
         for j, a in enumerate(eqn.args):
             if not isinstance(a, int):

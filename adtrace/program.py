@@ -8,7 +8,6 @@ assigned.
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -16,7 +15,8 @@ from fractions import Fraction
 from typing import Any, Union
 
 from .errors import BindingError
-from .ops import RULES
+from .expr import DISPLAY, FLOAT, Atom, Bin, D, LatexPrinter
+from .ops import CONSTANTS, RULES
 
 # --- constants -------------------------------------------------------------------------
 
@@ -44,8 +44,6 @@ class Const:
 
     @property
     def latex(self) -> str:
-        from .expr import LatexPrinter
-
         return LatexPrinter(lambda leaf: "?").doprint(const_eval(self.tree, _ATOMS))
 
     def exact(self) -> Any:
@@ -82,6 +80,8 @@ class _NotRational(Exception):
 
 
 class _FractionNS:
+    """Exact rational values of constants (``1/3``, ``2^-3``); anything else is not rational."""
+
     @staticmethod
     def number(text: str) -> Fraction:
         return Fraction(text)
@@ -101,52 +101,28 @@ class _FractionNS:
 
 
 class _AtomNS:
-    """Display trees for a constant's LaTeX."""
+    """Display trees for a constant's LaTeX: numbers and names as written."""
 
     def __getattr__(self, name: str) -> Any:
-        from .expr import DISPLAY
-
         return getattr(DISPLAY, name)
 
     @staticmethod
-    def number(text: str) -> Any:
-        from .expr import Atom
-
+    def number(text: str) -> Atom:
         return Atom(text, text)
 
     @staticmethod
-    def constant(name: str) -> Any:
-        from .expr import Atom
-
-        return Atom(name, r"\pi" if name == "pi" else "e")
+    def constant(name: str) -> Atom:
+        return Atom(name, CONSTANTS[name].latex)
 
     @staticmethod
-    def pow(a: Any, b: Any) -> Any:
-        from .expr import Bin
-
+    def pow(a: D, b: D) -> D:
         return Bin("^", a, b)
-
-
-class FloatConstNS:
-    """Float values of constants (``math``), used while parsing."""
-
-    def __getattr__(self, name: str) -> Any:
-        from .expr import FLOAT
-
-        return getattr(FLOAT, name)
-
-    @staticmethod
-    def number(text: str) -> float:
-        return float(text)
-
-    @staticmethod
-    def constant(name: str) -> float:
-        return math.pi if name == "pi" else math.e
 
 
 _FRACTION = _FractionNS()
 _ATOMS = _AtomNS()
-FLOAT_CONST = FloatConstNS()
+#: Float values of constants, used while parsing: the op table's float namespace.
+FLOAT_CONST = FLOAT
 
 # --- the program -----------------------------------------------------------------------
 

@@ -8,23 +8,30 @@ are never reached and print no rows.
 
 from __future__ import annotations
 
-import math
+from collections.abc import Sequence
+from typing import Any
 
+from .arith import FLOATS, Arithmetic
 from .program import Labels, Program
-from .tracing import Step, Sweep, check_finite
+from .tracing import Step, Sweep
 
 
-def reverse_sweep(program: Program, labels: Labels, partials: list[list[float | None]],
-                  weights: dict[str, float]) -> Sweep:
-    """Propagate the adjoints ``weights`` (output name -> ȳ) back to the inputs."""
+def reverse_sweep(program: Program, labels: Labels, partials: Sequence[Sequence[Any]],
+                  weights: dict[str, Any], arith: Arithmetic = FLOATS) -> Sweep:
+    """Propagate the adjoints ``weights`` (output name -> ȳ) back to the inputs.
+
+    ``partials`` as for :func:`~adtrace.forward.forward_sweep`; floats, or the
+    values ``arith`` describes.
+    """
     n = program.n_inputs
-    bars: list[float | None] = [None] * program.n_nodes
+    zero, fits, misfit = arith.zero, arith.fits, arith.misfit
+    bars: list[Any] = [None] * program.n_nodes
     for name, node in program.outputs:
-        w = weights.get(name, 0.0)
+        w = weights.get(name, zero)
         if w != 0:
-            bars[node] = (bars[node] or 0.0) + w
+            bars[node] = (bars[node] or zero) + w
     steps: list[Step] = []
-    append, eqns, isfinite = steps.append, program.eqns, math.isfinite
+    append, eqns = steps.append, program.eqns
     for node in range(program.n_nodes - 1, n - 1, -1):
         bar = bars[node]
         if bar is None:
@@ -35,10 +42,10 @@ def reverse_sweep(program: Program, labels: Labels, partials: list[list[float | 
             contribution = bar * p
             previous = bars[a]  # type: ignore[index]
             value = contribution if previous is None else previous + contribution
-            if not isfinite(value):
-                check_finite(labels, a, value, "bar", "adjoint sweep")  # type: ignore[arg-type]  # raises
+            if not fits(value):
+                value = misfit(labels, a, value, "bar", "adjoint sweep")  # type: ignore[arg-type]
             bars[a] = value  # type: ignore[index]
             append(Step(a, value, node, k, previous))  # type: ignore[arg-type]
-    result = {name: bars[i] or 0.0 for i, name in enumerate(program.inputs)}
-    full_seed = {name: weights.get(name, 0.0) for name in program.output_names()}
+    result = {name: bars[i] or zero for i, name in enumerate(program.inputs)}
+    full_seed = {name: weights.get(name, zero) for name in program.output_names()}
     return Sweep("reverse", full_seed, steps, bars, result)

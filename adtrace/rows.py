@@ -16,14 +16,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from .expr import (
-    DISPLAY,
-    DISPLAY_LN,
     Atom,
     Bin,
     D,
     Leaf,
     Num,
     add,
+    display_namespace,
     fmt_number,
     lift,
     mul,
@@ -169,7 +168,7 @@ def tangent_tree(p: Program, node: int, values: list[float], leaf: LeafMaker) ->
     if rule.routes:
         w = winner(rule, arg_values(p, node, values))
         return leaf(w, "dot") if isinstance(eqn.args[w], int) else Num(0)  # type: ignore[arg-type]
-    ns = DISPLAY_LN if eqn.alias == "ln" else DISPLAY
+    ns = display_namespace(eqn.alias)
     terms: list[D] = []
     for k, a in enumerate(eqn.args):
         if not isinstance(a, int):
@@ -198,7 +197,7 @@ def adjoint_tree(p: Program, step: Step, leaf: LeafMaker) -> D:
     if rule.routes:
         partial: D = Num(1)
     else:
-        ns = DISPLAY_LN if eqn.alias == "ln" else DISPLAY
+        ns = display_namespace(eqn.alias)
         args = arg_display(p, src, exact_consts=True, leaf=leaf)
         partial = lift(rule.partials[step.arg](ns, *args))
     term = times(leaf(SOURCE, "bar"), partial)

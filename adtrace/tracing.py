@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import DomainError
-from .expr import DISPLAY, DISPLAY_LN, FLOAT, ConstD, D, Leaf, TextPrinter, fmt_number
+from .expr import FLOAT, ConstD, D, Leaf, TextPrinter, display_namespace, fmt_number
 from .ops import winner
 from .program import Const, Labels, Program
 
@@ -130,8 +130,7 @@ def primal_display(program: Program, node: int,
     """``x1 * x2`` for a node: the op's own ``value`` rule, called on display trees
     (with ``leaf``, a template: see :func:`arg_display`)."""
     eqn = program.eqn(node)
-    ns = DISPLAY_LN if eqn.alias == "ln" else DISPLAY
-    return eqn.rule.value(ns, *arg_display(program, node, leaf=leaf))
+    return eqn.rule.value(display_namespace(eqn.alias), *arg_display(program, node, leaf=leaf))
 
 
 def row_text(program: Program, labels: Labels, node: int) -> str:

@@ -160,3 +160,30 @@ def test_exact_is_bounded_by_size_not_time(run):
                 "--format", "csv").stdout
     assert first == run("forward", "exp(x)*sin(x)^3/(1 + x^2)", "--at", "x=1/3", "--exact",
                         "--format", "csv").stdout
+
+
+def test_exact_sweeps_take_the_float_sweeps_steps():
+    """The exact values come from the same sweeps: one exact value per step, same order."""
+    for mode in ("forward", "reverse"):
+        t = trace("max(x*y, y) + x*sin(x) - min(y, 3)", "x=2,y=1/2", mode=mode, exact=True)
+        for sweep, ex in zip(t.sweeps, t.exact.sweeps):
+            assert len(ex.steps) == len(sweep.steps)
+            for step, e in zip(sweep.steps, ex.steps):
+                assert math.isclose(float(sympy.N(sympy.sympify(
+                    e.text.replace("ln(", "log(")), 30)), step.value, rel_tol=1e-12)
+
+
+def test_a_losing_argument_without_exact_tangent_does_not_hide_the_winners():
+    t = trace("max(x*x, y)", "x=1,y=2", mode="forward", seed="x=1e300,y=1", exact=True,
+              check=False)
+    ex = t.exact.sweeps[0]
+    assert ex.steps[0] is None and ex.steps[1].text == "1"
+    assert "no exact form for ẇ1" in t.exact.notes[0]
+
+
+def test_exact_values_do_not_import_the_check():
+    import subprocess
+    import sys
+
+    code = "import sys, adtrace.exact; assert 'adtrace.check' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)

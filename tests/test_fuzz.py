@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adtrace import check
+from adtrace import budget
 from adtrace.cli import cli
 from adtrace.ops import FUNCTIONS
 
@@ -40,7 +40,7 @@ NAME_RE = re.compile(r"[^\W\d]\w*")
 @pytest.fixture(autouse=True)
 def short_check_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     """A symbolic check that is too slow is skipped after this long (the CLI's budget is 10 s)."""
-    monkeypatch.setattr(check, "TIME_BUDGET", 1.0)
+    monkeypatch.setattr(budget, "TIME_BUDGET", 1.0)
 
 
 def invoke(args: list[str]) -> tuple[int, str, str]:
