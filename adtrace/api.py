@@ -6,10 +6,9 @@ from collections.abc import Mapping
 
 from .bind import parse_assignments, parse_names
 from .errors import AdtraceError, BindingError
-from .forward import forward_sweep
+from .kinds import SWEEP_KINDS, SweepKind
 from .parse import MAX_CHARS, check_trace_size, parse_constant, parse_program
 from .program import Const, Labels, Program
-from .reverse import reverse_sweep
 from .tracing import Sweep, Trace, evaluate_primal, partial_values
 
 At = str | Mapping[str, object] | None
@@ -75,7 +74,7 @@ def trace(formula: str, at: At, *, mode: str = "forward", wrt: str | list[str] |
           out: str | list[str] | None = None, check: bool = True, digits: int = 4,
           exact: bool = False) -> Trace:
     """Evaluate ``formula`` at ``at`` and run forward or reverse mode over it."""
-    if mode not in ("forward", "reverse"):
+    if mode not in SWEEP_KINDS:
         raise BindingError(f"mode must be forward or reverse, not '{mode}'")
     if at is None:
         raise BindingError("--at is required: give a value for every variable, e.g. --at x1=2,x2=3")
@@ -87,44 +86,7 @@ def trace(formula: str, at: At, *, mode: str = "forward", wrt: str | list[str] |
     values = evaluate_primal(program, lab, [c.value for c in point], warnings)
     n = program.n_inputs
     partials = [partial_values(program, lab, n + k, values) for k in range(len(program.eqns))]
-    sweeps: list[Sweep] = []
-    if mode == "forward":
-        if wrt is not None and seed is not None:
-            raise BindingError("give --wrt or --seed, not both")
-        if seed is not None:
-            direction = {}
-            for name, c in parse_assignments(seed, "--seed"):
-                if name not in program.inputs:
-                    raise BindingError(f"--seed: '{name}' is not an input "
-                                       f"(inputs: {', '.join(program.inputs)})")
-                direction[name] = c.value
-            sweeps.append(forward_sweep(program, lab, partials, direction))
-        else:
-            names = parse_names(wrt, "--wrt") if isinstance(wrt, str) else (wrt or program.inputs)
-            for name in names:
-                if name not in program.inputs:
-                    raise BindingError(f"--wrt: '{name}' is not an input "
-                                       f"(inputs: {', '.join(program.inputs)})")
-            check_trace_size(program, len(names), "forward")
-            for name in names:
-                sweeps.append(forward_sweep(program, lab, partials, {name: 1.0}))
-    else:
-        if wrt is not None:
-            raise BindingError("--wrt is for forward mode: one reverse sweep gives the derivatives "
-                               "with respect to every input (use --seed to weight the outputs)")
-        outputs = program.output_names()
-        if seed is not None:
-            weights = {}
-            for name, c in parse_assignments(seed, "--seed"):
-                if name not in outputs:
-                    raise BindingError(f"--seed: '{name}' is not an output "
-                                       f"(outputs: {', '.join(outputs)})")
-                weights[name] = c.value
-            sweeps.append(reverse_sweep(program, lab, partials, weights))
-        else:
-            check_trace_size(program, len(outputs), "reverse")
-            for name in outputs:
-                sweeps.append(reverse_sweep(program, lab, partials, {name: 1.0}))
+    sweeps = _sweeps(SWEEP_KINDS[mode], program, lab, partials, wrt, seed)
     result = Trace(program, lab, mode, point, values, sweeps, warnings, digits=digits)
     if exact:
         from .exact import exact_values
@@ -135,3 +97,33 @@ def trace(formula: str, at: At, *, mode: str = "forward", wrt: str | list[str] |
 
         result.check = cross_check(result)
     return result
+
+
+def _sweeps(kind: SweepKind, program: Program, lab: Labels, partials: list[list[float | None]],
+            wrt: str | list[str] | None, seed: str | None) -> list[Sweep]:
+    """One sweep along ``seed``, or one per unit seed: every input for tangents (or the
+    ones ``wrt`` names), every output for adjoints."""
+    names = program.inputs if kind.seeds == "inputs" else program.output_names()
+    noun = kind.seeds[:-1]  # input | output
+    if wrt is not None:
+        if kind.seeds != "inputs":
+            raise BindingError("--wrt is for forward mode: one reverse sweep gives the "
+                               "derivatives with respect to every input (use --seed to weight "
+                               "the outputs)")
+        if seed is not None:
+            raise BindingError("give --wrt or --seed, not both")
+    if seed is not None:
+        weights = {}
+        for name, c in parse_assignments(seed, "--seed"):
+            if name not in names:
+                raise BindingError(f"--seed: '{name}' is not an {noun} "
+                                   f"({kind.seeds}: {', '.join(names)})")
+            weights[name] = c.value
+        return [kind.run(program, lab, partials, weights)]
+    chosen = parse_names(wrt, "--wrt") if isinstance(wrt, str) else (wrt or names)
+    for name in chosen:
+        if name not in names:
+            raise BindingError(f"--wrt: '{name}' is not an {noun} "
+                               f"({kind.seeds}: {', '.join(names)})")
+    check_trace_size(program, len(chosen), kind.mode)
+    return [kind.run(program, lab, partials, {name: 1.0}) for name in chosen]

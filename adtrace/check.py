@@ -79,19 +79,11 @@ def _check(trace: Trace) -> Check:
     for sweep in trace.sweeps:
         weights = {k: (sympy.Integer(1) if v == 1 else sympy.Rational(repr(v)))
                    for k, v in sweep.seed.items() if v != 0}
-        if sweep.mode == "forward":
-            pairs = [(o, None) for o in p.output_names()]
-        else:
-            pairs = [(None, i) for i in p.inputs]
-        for o, i in pairs:
-            if sweep.mode == "forward":
-                sym = sum((w * d(o, k) for k, w in weights.items()), sympy.Integer(0))
-                ad = sweep.result[o]
-                label_o, label_i = o, (sweep.unit or describe(sweep.seed))
-            else:
-                sym = sum((w * d(k, i) for k, w in weights.items()), sympy.Integer(0))
-                ad = sweep.result[i]
-                label_o, label_i = (sweep.unit or describe(sweep.seed)), i
+        kind = sweep.kind
+        for name, ad in sweep.result.items():  # outputs (tangents) or inputs (adjoints)
+            sym = sum((w * d(*kind.entry(k, name)) for k, w in weights.items()),
+                      sympy.Integer(0))
+            label_o, label_i = kind.entry(sweep.unit or describe(sweep.seed), name)
             value = to_float(sym.xreplace(point))
             tol = 1e-9 * max(1.0, abs(value)) + 1e-12 * scale
             agree: bool | None = math.isfinite(value) and abs(value - ad) <= tol

@@ -35,10 +35,8 @@ from typing import Any
 
 from . import budget
 from .arith import Arithmetic
-from .forward import forward_sweep
 from .ops import winner
 from .program import Const, Eqn, Labels
-from .reverse import reverse_sweep
 from .tracing import Sweep, Trace, arg_values
 
 MAX_EXACT_CHARS = 200
@@ -91,10 +89,8 @@ class ExactValues:
             if unit is None:
                 continue
             for name, value in ex.result.items():
-                if t.mode == "forward":
-                    out[name][unit] = value
-                else:
-                    out[unit][name] = value
+                o, i = sweep.kind.entry(unit, name)
+                out[o][i] = value
         return {o: {i: out[o].get(i) for i in d} for o, d in t.derivatives.items()}
 
     def attach_primal(self, rows: list[Any]) -> None:
@@ -208,11 +204,10 @@ class _Work:
         for sweep, ex in zip(t.sweeps, self.sweeps):
             seed = {name: _rational(w) for name, w in sweep.seed.items()}
             ex.seed = {name: _show_float(w) for name, w in sweep.seed.items()}
-            if sweep.mode == "forward":
-                exact = forward_sweep(p, lab, partials, seed, arith)
+            exact = sweep.kind.run(p, lab, partials, seed, arith)
+            if sweep.kind.seeds == "inputs":
                 self._show_forward(exact, ex)
             else:
-                exact = reverse_sweep(p, lab, partials, seed, arith)
                 self._show_reverse(sweep, exact, ex)
 
     def primal_values(self) -> list[Any]:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .arith import FLOATS, Arithmetic
+from .kinds import FORWARD
 from .program import Labels, Program
 from .tracing import Step, Sweep
 
@@ -37,4 +38,4 @@ def forward_sweep(program: Program, labels: Labels, partials: Sequence[Sequence[
         append(Step(node, total))
     result = {name: dots[node] for name, node in program.outputs}
     full_seed = {name: seed.get(name, zero) for name in program.inputs}
-    return Sweep("forward", full_seed, steps, dots, result)
+    return Sweep(FORWARD, full_seed, steps, dots, result)

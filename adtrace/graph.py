@@ -32,7 +32,8 @@ from .expr import (
     latex_number,
     lift,
 )
-from .program import BAR, DOT, Labels, Program, _mark, latex_name
+from .kinds import FORWARD, SWEEP_KINDS, SweepKind
+from .program import Labels, Program, _latex_mark, _mark, latex_name
 from .tracing import arg_display, partial_values, primal_display
 
 if TYPE_CHECKING:
@@ -122,6 +123,11 @@ class Graph:
 
     # --- helpers the renderers share -------------------------------------------------------
 
+    @property
+    def kind(self) -> SweepKind | None:
+        """The kind of the sweep shown, if any."""
+        return None if self.mode is None else SWEEP_KINDS[self.mode]
+
     def number(self, x: float) -> str:
         return fmt_number(x, self.digits)
 
@@ -130,12 +136,10 @@ class Graph:
 
     def derivative_name(self, node: int) -> str:
         """``ẇ1`` (forward) or ``w̄1`` (reverse)."""
-        return self.labels.dot(node) if self.mode == "forward" else self.labels.bar(node)
+        return _mark(self.labels.text[node], self.kind.mark)  # type: ignore[union-attr]
 
     def derivative_latex(self, node: int) -> str:
-        if self.mode == "forward":
-            return self.labels.dot_latex(node)
-        return self.labels.bar_latex(node)
+        return _latex_mark(self.labels.latex[node], self.kind.role)  # type: ignore[union-attr]
 
     def value_text(self, n: GraphNode) -> str | None:
         """``= 6`` or None without a point."""
@@ -175,10 +179,7 @@ class Graph:
         user back to the argument) or ``ẇ1 += ẋ1 · 3 = 3`` (forward)."""
         if self.mode is None or e.flow is None or e.value is None:
             return None
-        if self.mode == "forward":
-            to, frm = self.labels.dot(e.target), self.labels.dot(e.source)
-        else:
-            to, frm = self.labels.bar(e.source), self.labels.bar(e.target)
+        to, frm = (self.derivative_name(n) for n in self.kind.flow(e.source, e.target))  # type: ignore[union-attr]
         factor = self.number(e.value)
         if factor.startswith("-"):
             factor = f"({factor})"
@@ -187,10 +188,7 @@ class Graph:
     def flow_latex(self, e: GraphEdge) -> str | None:
         if self.mode is None or e.flow is None or e.value is None:
             return None
-        if self.mode == "forward":
-            to, frm = self.labels.dot_latex(e.target), self.labels.dot_latex(e.source)
-        else:
-            to, frm = self.labels.bar_latex(e.source), self.labels.bar_latex(e.target)
+        to, frm = (self.derivative_latex(n) for n in self.kind.flow(e.source, e.target))  # type: ignore[union-attr]
         factor = self.number_latex(e.value)
         if factor.startswith("-"):
             factor = rf"\left({factor}\right)"
@@ -201,11 +199,10 @@ class Graph:
         """``reverse mode: adjoints for f̄ = 1`` / ``forward mode: tangents for ẋ1 = 1``."""
         if self.mode is None:
             return None
-        mark = DOT if self.mode == "forward" else BAR
+        kind = SWEEP_KINDS[self.mode]
         hot = [(k, v) for k, v in self.seed.items() if v != 0]
-        seed = ", ".join(f"{_mark(k, mark)} = {self.number(v)}" for k, v in hot) or "zero seed"
-        what = "tangents" if self.mode == "forward" else "adjoints"
-        return f"{self.mode} mode: {what} for {seed}"
+        seed = ", ".join(f"{_mark(k, kind.mark)} = {self.number(v)}" for k, v in hot)
+        return f"{kind.mode} mode: {kind.plural} for {seed or 'zero seed'}"
 
     def point_text(self) -> str | None:
         if self.point is None:
@@ -312,7 +309,7 @@ def _attach_sweep(g: Graph, sweep: Sweep) -> None:
     for n in g.nodes:
         v = vals[n.node]
         n.derivative = 0.0 if v is None else v  # a node the sweep never reaches: 0
-    if sweep.mode == "forward":
+    if sweep.kind is FORWARD:  # tangents flow along the edges, adjoints against them
         for e in g.edges:
             if e.value is not None and vals[e.source] is not None:
                 e.flow = e.value * vals[e.source]  # type: ignore[operator]

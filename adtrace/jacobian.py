@@ -88,7 +88,7 @@ def jacobian_view(t: Trace) -> JacobianView:
     parts: list[Part] = []
     for k, sweep in enumerate(t.sweeps, start=1):
         unit = sweep.unit
-        forward = sweep.mode == "forward"
+        forward = sweep.kind.seeds == "inputs"  # a column (or JVP), not a row (VJP)
         if unit is None:
             parts.append(Part(k, "jvp" if forward else "vjp", None, dict(sweep.seed),
                               dict(sweep.result)))

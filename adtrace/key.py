@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import AdtraceError, ProblemSetError
+from .kinds import FORWARD, REVERSE
 from .problems import Problem, ProblemSet
 from .render import DOCUMENT, FORMATS, DocumentFormat, load, names
 
@@ -224,8 +225,9 @@ def _blank_graph(g: Any, *, rules: bool, primal: bool) -> Any:
     from .graph import Graph
 
     keep = {n.node for n in g.nodes
-            if (g.mode == "forward" and n.role == "input")
-            or (g.mode == "reverse" and n.role == "output" and len(n.terms) <= 1)}
+            # the seeded nodes: a tangent sweep's inputs, an adjoint sweep's outputs
+            if (g.kind is FORWARD and n.role == "input")
+            or (g.kind is REVERSE and n.role == "output" and len(n.terms) <= 1)}
 
     class BlankGraph(Graph):
         def number(self, x: float) -> str:
@@ -277,7 +279,7 @@ def _graph_caption(doc: DocumentFormat, t: Any, sweep: int | None,
         return doc.text("Nodes: the values. Edges: the local partial derivatives at the point." +
                         fill)
     s = t.sweeps[sweep]
-    what = "tangent" if s.mode == "forward" else "adjoint"
+    what = s.kind.step
     title = sweep_title(t, s, sweep + 1).partition(": ")[0]
     head = f"Nodes: the values and the {what}s of {title[0].lower()}{title[1:]} ("
     tail = ("). Edges: the local partial derivatives at the point" +

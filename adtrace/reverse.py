@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .arith import FLOATS, Arithmetic
+from .kinds import REVERSE
 from .program import Labels, Program
 from .tracing import Step, Sweep
 
@@ -48,4 +49,4 @@ def reverse_sweep(program: Program, labels: Labels, partials: Sequence[Sequence[
             append(Step(a, value, node, k, previous))  # type: ignore[arg-type]
     result = {name: bars[i] or zero for i, name in enumerate(program.inputs)}
     full_seed = {name: weights.get(name, zero) for name in program.output_names()}
-    return Sweep("reverse", full_seed, steps, bars, result)
+    return Sweep(REVERSE, full_seed, steps, bars, result)

@@ -310,19 +310,22 @@ def adjoint_rows(t: Trace, sweep: Sweep) -> list[Row]:
     return rows
 
 
+#: a sweep's rows by the kind of its steps (kinds.SweepKind.step)
+SWEEP_ROWS: dict[str, Callable[[Trace, Sweep], list[Row]]] = {
+    "tangent": tangent_rows, "adjoint": adjoint_rows}
+
+
 def sweep_rows(t: Trace, sweep: Sweep) -> list[Row]:
-    return tangent_rows(t, sweep) if sweep.mode == "forward" else adjoint_rows(t, sweep)
+    """A sweep's rows: its seeds, one row per step, then its outputs or results."""
+    return SWEEP_ROWS[sweep.kind.step](t, sweep)
 
 
 def sweep_title(t: Trace, sweep: Sweep, index: int) -> str:
-    """``Tangent sweep 1: seed ẋ1 = 1`` / ``Adjoint sweep 1: seed f̄ = 1``."""
-    if sweep.mode == "forward":
-        hot = {k: v for k, v in sweep.seed.items() if v != 0}
-        seed = ", ".join(f"{_mark(k, DOT)} = {fmt_number(v, t.digits)}" for k, v in hot.items())
-        return f"Tangent sweep {index}: {seed or 'zero seed'}"
+    """``Tangent sweep 1: ẋ1 = 1`` / ``Adjoint sweep 1: f̄ = 1``."""
     hot = {k: v for k, v in sweep.seed.items() if v != 0}
-    seed = ", ".join(f"{_mark(k, BAR)} = {fmt_number(v, t.digits)}" for k, v in hot.items())
-    return f"Adjoint sweep {index}: {seed or 'zero seed'}"
+    seed = ", ".join(f"{_mark(k, sweep.kind.mark)} = {fmt_number(v, t.digits)}"
+                     for k, v in hot.items())
+    return f"{sweep.kind.title} {index}: {seed or 'zero seed'}"
 
 
 def point_text(t: Trace) -> str:

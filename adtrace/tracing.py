@@ -9,6 +9,7 @@ from typing import Any
 
 from .errors import DomainError
 from .expr import FLOAT, ConstD, D, Leaf, TextPrinter, display_namespace, fmt_number
+from .kinds import SWEEP_KINDS, SweepKind
 from .ops import winner
 from .program import Const, Labels, Program
 
@@ -30,11 +31,15 @@ class Step:
 
 @dataclass
 class Sweep:
-    mode: str  # "forward" | "reverse"
+    kind: SweepKind  # tangent (forward mode) or adjoint (reverse mode): see kinds.py
     seed: dict[str, float]  # forward: input -> tangent; reverse: output -> weight
     steps: list[Step]
     values: list[float | None]  # final tangent/adjoint per node; None where not reached
     result: dict[str, float]  # forward: outputs' tangents; reverse: inputs' adjoints
+
+    @property
+    def mode(self) -> str:
+        return self.kind.mode
 
     @property
     def unit(self) -> str | None:
@@ -86,6 +91,11 @@ class Trace:
     exact: Any = None  # exact.ExactValues when --exact asked
 
     @property
+    def kind(self) -> SweepKind:
+        """The kind of its sweeps."""
+        return SWEEP_KINDS[self.mode]
+
+    @property
     def derivatives(self) -> dict[str, dict[str, float]]:
         """The Jacobian entries the sweeps produced: output -> input -> value."""
         p = self.program
@@ -94,12 +104,9 @@ class Trace:
             unit = sweep.unit
             if unit is None:
                 continue
-            if self.mode == "forward":
-                for name, value in sweep.result.items():
-                    out[name][unit] = value
-            else:
-                for name, value in sweep.result.items():
-                    out[unit][name] = value
+            for name, value in sweep.result.items():
+                o, i = sweep.kind.entry(unit, name)
+                out[o][i] = value
         # keep the contract's order: outputs as declared, inputs in --at order
         return {o: {i: out[o][i] for i in p.inputs if i in out[o]} for o in out}
 

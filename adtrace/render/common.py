@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..expr import fmt_number
-from ..program import BAR, DOT, _mark
+from ..program import _mark
 
 if TYPE_CHECKING:
     from ..compare import Comparison, ModeCost
@@ -65,9 +65,10 @@ def header(source: str) -> str:
 def result_name(t: Trace, sweep: Sweep, name: str) -> str:
     """How a sweep's result is named: ∂f/∂x1 for unit seeds, ḟ or x̄1 along a direction."""
     unit = sweep.unit
-    if sweep.mode == "forward":
-        return f"∂{name}/∂{unit}" if unit else _mark(name, DOT)
-    return f"∂{unit}/∂{name}" if unit else _mark(name, BAR)
+    if unit is None:
+        return _mark(name, sweep.kind.mark)
+    output, inp = sweep.kind.entry(unit, name)
+    return f"∂{output}/∂{inp}"
 
 
 def check_name(output: str, inp: str) -> str:

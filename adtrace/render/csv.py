@@ -113,12 +113,8 @@ def records(t: Trace) -> list[dict[str, str]]:
         unit = sweep.unit
         for name, value in sweep.result.items():
             exact = ex.result.get(name) if ex is not None else None
-            if t.mode == "forward":
-                output, wrt = name, unit or ",".join(f"{a}={number(v)}" for a, v in
-                                                     sweep.seed.items() if v != 0)
-            else:
-                output, wrt = unit or ",".join(f"{a}={number(v)}" for a, v in
-                                               sweep.seed.items() if v != 0), name
+            output, wrt = sweep.kind.entry(unit or ",".join(
+                f"{a}={number(v)}" for a, v in sweep.seed.items() if v != 0), name)
             add(mode=t.mode, sweep=k, kind="derivative", id=output, wrt=wrt,
                 lhs=result_name(t, sweep, name), value=number(value),
                 exact=exact.text if exact is not None else "")

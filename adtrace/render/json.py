@@ -68,7 +68,7 @@ def _sweeps(t: Trace, text: RowPrinter, latex: RowPrinter) -> list[dict[str, Any
                 if row.flow:
                     step["flow"] = row.flow
             steps.append(step)
-        forward = sweep.mode == "forward"
+        forward = sweep.kind.seeds == "inputs"  # the inputs' tangents are the seed
         out.append({
             "seed": {k: _int(v) for k, v in sweep.seed.items()},
             "steps": steps,

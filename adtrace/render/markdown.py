@@ -140,7 +140,7 @@ def trace_sections(t: Trace, *, level: int = 2, worksheet: Any = None, primal: b
     for k, sweep in enumerate(t.sweeps, start=1):
         lines += [*heading(sweep_title(t, sweep, k), level), ""]
         lines += trace_table(t, sweep_rows(t, sweep), worksheet=worksheet,
-                             flows=sweep.mode == "reverse")
+                             flows=sweep.kind.flows)
     if derivatives:
         lines += [*heading(derivatives_title, level), ""]
         blank = worksheet is not None

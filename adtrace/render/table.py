@@ -115,7 +115,7 @@ def render(t: Trace, *, color: bool = False, width: int = 80, **_: Any) -> str:
     for k, sweep in enumerate(t.sweeps, start=1):
         section(sweep_title(t, sweep, k))
         _print_grid(console, _section(t, sweep), printer, color=color,
-                    flows=sweep.mode == "reverse")
+                    flows=sweep.kind.flows)
     view = jacobian_view(t)
     if view.products:
         for part in view.products:

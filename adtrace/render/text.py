@@ -22,12 +22,15 @@ from .common import one_line, printed, terminal
 GUIDE = 4
 
 
+DERIVATIVE_COLOR = {"forward": "green", "reverse": "red"}  # by the sweep's mode
+
+
 def _styles(color: bool, mode: str | None) -> dict[str, str]:
     if not color:
         return {k: "" for k in ("input", "output", "intermediate", "deriv", "edge", "tag",
                                 "seen", "head")}
     return {"input": "bold cyan", "output": "bold yellow", "intermediate": "bold",
-            "deriv": "green" if mode == "forward" else "red", "edge": "dim",
+            "deriv": DERIVATIVE_COLOR.get(mode or "", "red"), "edge": "dim",
             "tag": "magenta", "seen": "italic dim", "head": "bold"}
 
 

@@ -63,25 +63,22 @@ def trace_table(t: Trace, title: str, rows: list[Row], *, worksheet: Any = None,
 def seed_latex(t: Trace, sweep: Sweep) -> str:
     """``$\\dot{x}_{1} = 1$``: the sweep's nonzero seeds, or ``zero seed``."""
     hot = {k: v for k, v in sweep.seed.items() if v != 0}
-    mark = "dot" if sweep.mode == "forward" else "bar"
-    seed = ", ".join(f"{_latex_mark(latex_name(k), mark)} = {latex_number(v, t.digits)}"
+    seed = ", ".join(f"{_latex_mark(latex_name(k), sweep.kind.role)} = {latex_number(v, t.digits)}"
                      for k, v in hot.items())
     return f"${seed}$" if seed else "zero seed"
 
 
 def sweep_title(t: Trace, sweep: Sweep, index: int) -> str:
-    kind = "Tangent" if sweep.mode == "forward" else "Adjoint"
-    return rf"\textbf{{{kind} sweep {index}:}} " + seed_latex(t, sweep)
+    return rf"\textbf{{{sweep.kind.title} {index}:}} " + seed_latex(t, sweep)
 
 
 def result_latex(sweep: Sweep, name: str) -> str:
     """``\\partial f/\\partial x_{1}`` for unit seeds, ``\\dot{f}``/``\\bar{x}_{1}`` otherwise."""
     unit = sweep.unit
-    if sweep.mode == "forward":
-        return (rf"\partial {latex_name(name)}/\partial {latex_name(unit)}" if unit
-                else _latex_mark(latex_name(name), "dot"))
-    return (rf"\partial {latex_name(unit)}/\partial {latex_name(name)}" if unit
-            else _latex_mark(latex_name(name), "bar"))
+    if unit is None:
+        return _latex_mark(latex_name(name), sweep.kind.role)
+    output, inp = sweep.kind.entry(unit, name)
+    return rf"\partial {latex_name(output)}/\partial {latex_name(inp)}"
 
 
 def check_name(output: str, inp: str) -> str:
@@ -105,7 +102,7 @@ def trace_sections(t: Trace, *, level: int = 2, worksheet: Any = None, primal: b
         lines += trace_table(t, r"\textbf{Primal trace}", primal_rows(t), worksheet=worksheet)
     for k, sweep in enumerate(t.sweeps, start=1):
         lines += trace_table(t, sweep_title(t, sweep, k), sweep_rows(t, sweep),
-                             worksheet=worksheet, flows=sweep.mode == "reverse")
+                             worksheet=worksheet, flows=sweep.kind.flows)
     if derivatives:
         lines += derivatives_table(t, derivatives_title, worksheet=worksheet)
     if check and t.check is not None:
