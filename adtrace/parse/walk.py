@@ -117,49 +117,18 @@ class Dag:
         Each node is checked when it is visited, left to right (pre-order).  A name or a
         number is built at once; any other node leaves ``(node, pre-order position,
         number of children, op, alias)`` on the stack below its children, and is built
-        from their results (the top of ``results``) when that entry comes back up.
+        by :meth:`build` when that entry comes back up.
         """
         results: list[int | Const] = []
         stack: list = [root]
         pop, push, result = stack.pop, stack.append, results.append
-        env, keys, used_after = self.env, self.keys, self.used_after
+        env, used_after = self.env, self.used_after
         pre = self.counter  # pre-order position of the next node visited
         while stack:
             item = pop()
             cls = item.__class__
             if cls is tuple:  # its children are built: build it
-                node, at, n, op, alias = item
-                if n == 2:
-                    b = results.pop()
-                    a = results.pop()
-                    args: tuple = (a, b)
-                    if a.__class__ is int:
-                        key = (op, a, b if b.__class__ is int else b.tree)  # type: ignore
-                    elif b.__class__ is int:
-                        key = (op, a.tree, b)  # type: ignore[union-attr]
-                    else:  # numbers and constants only: one constant
-                        result(self.constant(op, args, node))
-                        continue
-                elif n == 1:
-                    a = results.pop()
-                    if op is None:  # unary '+'
-                        result(a)
-                        continue
-                    args = (a,)
-                    if a.__class__ is not int:
-                        result(self.constant(op, args, node))
-                        continue
-                    key = (op, a)
-                else:
-                    args = tuple(results[-n:])
-                    del results[-n:]
-                    if int not in {a.__class__ for a in args}:
-                        result(self.constant(op, args, node))
-                        continue
-                    key = (op, *[a if a.__class__ is int else a.tree for a in args])
-                found = keys.get(key)
-                result(found if found is not None else
-                       self.new_op(key, args, alias, stmt, at, node))
+                result(self.build(item, results, stmt))
                 continue
             pre += 1
             if cls is ast.Name:
@@ -189,6 +158,39 @@ class Dag:
                 raise self.refusal(item)
         self.counter = pre
         return results[0]
+
+    def build(self, item: tuple, results: list[int | Const], stmt: int) -> int | Const:
+        """The node (or constant) of an operation whose arguments end ``results``.
+
+        ``item`` is ``(ast node, pre-order position, number of arguments, op, alias)``;
+        the arguments are taken off ``results``.
+        """
+        node, pre, n, op, alias = item
+        if n == 2:
+            b = results.pop()
+            a = results.pop()
+            args: tuple = (a, b)
+            if a.__class__ is int:
+                key = (op, a, b if b.__class__ is int else b.tree)  # type: ignore[union-attr]
+            elif b.__class__ is int:
+                key = (op, a.tree, b)  # type: ignore[union-attr]
+            else:  # numbers and constants only: one constant
+                return self.constant(op, args, node)
+        elif n == 1:
+            a = results.pop()
+            if op is None:  # unary '+'
+                return a
+            if a.__class__ is not int:
+                return self.constant(op, (a,), node)
+            args, key = (a,), (op, a)
+        else:
+            args = tuple(results[-n:])
+            del results[-n:]
+            if int not in {a.__class__ for a in args}:
+                return self.constant(op, args, node)
+            key = (op, *[a if a.__class__ is int else a.tree for a in args])  # type: ignore
+        found = self.keys.get(key)
+        return found if found is not None else self.new_op(key, args, alias, stmt, pre, node)
 
     def refusal(self, node: ast.AST) -> Exception:
         """The error for a node outside the allow-list."""
