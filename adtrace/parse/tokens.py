@@ -108,7 +108,7 @@ def check_tokens(src: Source) -> Checked:
     try:
         for tok in tokenize.generate_tokens(io.StringIO(src.text).readline):
             kind, s, start, _, _ = tok
-            if kind == _NAME:
+            if kind == _NAME:  # a cheap test first: what passes it, _check_name passes
                 if pc in _OPERAND_ENDS or s in _KEYWORDS or len(s) > MAX_NAME_CHARS or \
                         s[:2] == "__" or not (s.isascii() and s.isidentifier()):
                     _check_name(src, tok, prev)
@@ -154,7 +154,7 @@ def check_tokens(src: Source) -> Checked:
                         if not pc:
                             raise src.error("'=' needs a name on its left", *start)
                 cls = s
-            elif kind == _NUMBER:
+            elif kind == _NUMBER:  # likewise for _check_number
                 if pc in _OPERAND_ENDS or len(s) > MAX_NUMBER_DIGITS or \
                         not NUMBER_RE.fullmatch(s) or not math.isfinite(float(s)):
                     _check_number(src, tok, prev)
@@ -260,7 +260,12 @@ def _lookalike(ch: str) -> str:
 
 
 def _check_name(src: Source, tok: tokenize.TokenInfo, prev: tokenize.TokenInfo | None) -> None:
-    """Refuse a name that is too long, not plain, a keyword, or glued to what precedes it."""
+    """Refuse a name that is too long, not plain, a keyword, or glued to what precedes it.
+
+    :func:`check_tokens` calls this only for a name that fails its cheap test (after a
+    name, number or ')', a keyword, long, starting with '__', not an ASCII identifier):
+    whatever is refused here must fail that test.
+    """
     line, col = tok.start
     s = tok.string
     if len(s) > MAX_NAME_CHARS:
@@ -297,7 +302,10 @@ def _check_name(src: Source, tok: tokenize.TokenInfo, prev: tokenize.TokenInfo |
 
 def _check_number(src: Source, tok: tokenize.TokenInfo,
                   prev: tokenize.TokenInfo | None) -> None:
-    """Refuse a number glued to what precedes it, not decimal, too long or too large."""
+    """Refuse a number glued to what precedes it, not decimal, too long or too large.
+
+    As for :func:`_check_name`, :func:`check_tokens` tests each number cheaply first.
+    """
     line, col = tok.start
     s = tok.string
     if prev is not None and prev.type == _NUMBER and prev.end == tok.start:

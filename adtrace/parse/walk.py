@@ -61,6 +61,7 @@ class Dag:
 
     def fail(self, message: str, node: ast.AST, cls: type = ParseError,
              hint: str = "") -> Exception:
+        """The error to raise at ``node``, with a caret under the user's column."""
         line, col = self.src.node_pos(node)
         return self.src.error(message, line, col, cls, hint)
 
@@ -81,6 +82,7 @@ class Dag:
         return stmts
 
     def assignment(self, st: ast.Assign, i: int) -> Statement:
+        """``name = expression``: the name checked, the expression walked, the name bound."""
         if len(st.targets) != 1:
             raise self.fail("assign one name per statement ('a = b = ...' is not supported)", st)
         target = st.targets[0]
