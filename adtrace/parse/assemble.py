@@ -34,7 +34,13 @@ def assemble(dag: Dag, stmts: list[Statement], text: str, inputs: list[str] | No
     eqns = []
     for i in ops:
         n = nodes[i]
-        args = tuple([final[a] if a.__class__ is int else a for a in n.args])  # type: ignore
+        args = n.args
+        if len(args) == 2:  # most operations
+            a, b = args
+            args = (final[a] if a.__class__ is int else a,  # type: ignore[index]
+                    final[b] if b.__class__ is int else b)  # type: ignore[index]
+        else:
+            args = tuple([final[a] if a.__class__ is int else a for a in args])  # type: ignore
         eqns.append(Eqn(n.op, args, n.alias, n.name, n.line, n.col + 1))  # type: ignore[arg-type]
     depth = [0] * len(input_names) + [nodes[i].depth for i in ops]
     program_outputs = [(name, final[value]) for name, value, _ in outs]  # type: ignore[index]
