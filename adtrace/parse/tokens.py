@@ -163,19 +163,12 @@ def check_tokens(src: Source) -> Checked:
                 continue  # white space before a '\\' that continues no line is skipped too
             elif kind == _NEWLINE or kind == _ENDMARKER or kind == _OP:  # or ';'
                 separated = separated or kind == _OP
-                if pc in _ARITH_OR_EQ:
-                    assert prev is not None
-                    raise src.error(f"'{pc}' is missing its right operand",
-                                    *(start if kind == _OP else prev.end))
-                if stack:  # ';' inside parentheses
-                    raise src.error("unbalanced parenthesis: '(' is never closed", *stack[-1])
+                _end_statement(src, kind == _OP, start, prev, stack)
                 if pc:
                     statements += 1
                     if statements > MAX_STATEMENTS:
                         raise src.error(f"more than {MAX_STATEMENTS:,} statements", *start,
                                         LimitError)
-                elif kind == _OP:
-                    raise src.error("an empty statement before ';'", *start)
                 ops, prev, pc, pc2 = 0, None, "", ""
                 continue
             else:
@@ -193,6 +186,21 @@ def check_tokens(src: Source) -> Checked:
     if stack:  # pragma: no cover - the tokenizer ends an unclosed '(' with TokenError
         raise src.error("unbalanced parenthesis: '(' is never closed", *stack[-1])
     return Checked(carets, separated)
+
+
+def _end_statement(src: Source, semicolon: bool, start: tuple[int, int],
+                   prev: tokenize.TokenInfo | None, stack: list[tuple[int, int]]) -> None:
+    """Refuse a statement that ends (at ``start``, with a ';' or not) right after an
+    operator or '=', inside parentheses, or, before a ';', with nothing in it."""
+    if prev is None:
+        if semicolon:
+            raise src.error("an empty statement before ';'", *start)
+        return
+    if prev.type == _OP and prev.string in _ARITH_OR_EQ:
+        raise src.error(f"'{prev.string}' is missing its right operand",
+                        *(start if semicolon else prev.end))
+    if stack:  # ';' inside parentheses
+        raise src.error("unbalanced parenthesis: '(' is never closed", *stack[-1])
 
 
 def _unfinished(src: Source) -> Exception:
