@@ -17,6 +17,7 @@ One precedence table (``PREC_*``) decides parentheses for text and LaTeX alike.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -343,22 +344,24 @@ def substitute(d: D, leaf: Callable[[Leaf], float], *, calls: bool) -> D:
 # --- numbers -------------------------------------------------------------------------
 
 
+_SMALLEST = [10.0 ** -d for d in range(18)]  # per number of digits: shown without exponent
+
+
+@lru_cache(maxsize=1 << 16)  # a trace prints each value in text and in LaTeX
 def fmt_number(x: float, digits: int = 4) -> str:
     """A number as a textbook prints it: ``3``, ``0.5``, ``-0.4161``, ``1.2346e+20``."""
-    if x != x:
-        return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    if x == 0:
-        return "0"
-    if x == int(x) and abs(x) < 1e15:
-        return str(int(x))
     ax = abs(x)
-    if 10.0 ** -digits <= ax < 1e15:
-        s = f"{x:.{digits}f}".rstrip("0").rstrip(".")
-        if s in ("-0", "0"):
-            return f"{x:.{digits}e}"
-        return s
+    if ax < 1e15:  # (False for inf and nan)
+        if x == int(x):
+            return str(int(x))  # 3, -2, and 0 for both zeros
+        if ax >= (_SMALLEST[digits] if 0 <= digits < 18 else 10.0 ** -digits):
+            s = f"{x:.{digits}f}".rstrip("0").rstrip(".")
+            if s not in ("-0", "0"):
+                return s
+    elif x != x:
+        return "nan"
+    elif ax == math.inf:
+        return "inf" if x > 0 else "-inf"
     mant, _, exp = f"{x:.{digits}e}".partition("e")
     if "." in mant:
         mant = mant.rstrip("0").rstrip(".")
