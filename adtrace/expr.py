@@ -17,10 +17,10 @@ One precedence table (``PREC_*``) decides parentheses for text and LaTeX alike.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 from .ops import CONSTANTS, RULES, Helper, Namespace, OpRule, called
 
