@@ -21,7 +21,7 @@ MAX_CHECK_OPS = 1_000
 
 def describe(weights: dict[str, float]) -> str:
     """A seed that is not a unit vector, in the ``--seed`` notation."""
-    from .expr import fmt_number
+    from .notation import fmt_number
 
     return ",".join(f"{k}={fmt_number(v, 12)}" for k, v in weights.items() if v != 0) or "0"
 
@@ -182,7 +182,7 @@ def _undefined(value: Any) -> bool:
 def _exactly_zero(trace: Trace, args: tuple[Any, ...], exact: list[Any]) -> str:
     """``: there w1 = sin(x) is exactly 0 (1.2246e-16 in floating point)`` for the
     arguments that are exactly zero but not in floating point."""
-    from .expr import fmt_number
+    from .notation import fmt_number
 
     p, labels = trace.program, trace.labels
     for a, e in zip(args, exact):

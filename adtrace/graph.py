@@ -24,15 +24,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .errors import AdtraceError, BindingError, ExitStatus
-from .expr import (
-    LatexPrinter,
-    TextPrinter,
-    display_namespace,
-    fmt_number,
-    latex_number,
-    lift,
-)
+from .expr import display_namespace, lift
 from .kinds import FORWARD, SWEEP_KINDS, SweepKind
+from .notation import LatexPrinter, TextPrinter, fmt_number, latex_number
 from .program import Labels, Program, _latex_mark, _mark, latex_name
 from .tracing import arg_display, partial_values, primal_display
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .expr import fmt_number
+from .notation import fmt_number
 from .program import BAR, DOT, _mark
 from .tracing import Trace
 

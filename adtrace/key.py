@@ -221,8 +221,8 @@ def _blank_graph(g: Any, *, rules: bool, primal: bool) -> Any:
     stay only when ``rules`` are given, the values only when the ``primal`` trace is."""
     from dataclasses import fields
 
-    from .expr import fmt_number, latex_number
     from .graph import Graph
+    from .notation import fmt_number, latex_number
 
     keep = {n.node for n in g.nodes
             # the seeded nodes: a tangent sweep's inputs, an adjoint sweep's outputs

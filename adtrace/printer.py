@@ -20,13 +20,14 @@ from __future__ import annotations
 from math import copysign
 from typing import Any
 
-from .expr import Call, D, LatexPrinter, Leaf, TextPrinter, Val, evaluate, fmt_number
-from .expr import latex_number as _latex_number
+from .expr import Call, D, Leaf, Val, evaluate
+from .notation import LatexPrinter, TextPrinter, fmt_number
+from .notation import latex_number as _latex_number
 from .program import Labels
 from .rows import COMPUTED, ROW_KINDS, TARGET, Row
 
 HOLE = "\x00"  # never in a label or a number: marks the holes of a printed template
-TALL = "^{"  # what makes LaTeX parentheses grow (expr._parens): a tall hole carries it
+TALL = "^{"  # what makes LaTeX parentheses grow (notation._parens): a tall hole carries it
 
 
 class _NumberHole(Val):
@@ -279,7 +280,7 @@ class RowPrinter:
 
 
 def _is_tall(latex: str) -> bool:
-    """Whether a label makes LaTeX parentheses grow, as ``expr._parens`` decides."""
+    """Whether a label makes LaTeX parentheses grow, as ``notation._parens`` decides."""
     return any(tall in latex for tall in (r"\frac", r"\sqrt", "^{", r"\left"))
 
 

@@ -15,7 +15,8 @@ from fractions import Fraction
 from typing import Any, Union
 
 from .errors import BindingError
-from .expr import DISPLAY, FLOAT, Atom, Bin, D, LatexPrinter
+from .expr import DISPLAY, FLOAT, Atom, Bin, D
+from .notation import LatexPrinter
 from .ops import CONSTANTS, RULES
 
 # --- constants -------------------------------------------------------------------------

@@ -15,20 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .expr import (
-    Atom,
-    Bin,
-    D,
-    Leaf,
-    Num,
-    add,
-    display_namespace,
-    fmt_number,
-    lift,
-    mul,
-    substitute,
-    times,
-)
+from .expr import Atom, Bin, D, Leaf, Num, add, display_namespace, lift, mul, substitute, times
+from .notation import fmt_number
 from .ops import winner
 from .program import BAR, DOT, Program, _latex_mark, _mark, latex_name
 from .tracing import Step, Sweep, Trace, arg_display, arg_values, primal_display

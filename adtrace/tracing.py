@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import DomainError
-from .expr import FLOAT, ConstD, D, Leaf, TextPrinter, display_namespace, fmt_number
+from .expr import FLOAT, ConstD, D, Leaf, display_namespace
 from .kinds import SWEEP_KINDS, SweepKind
+from .notation import TextPrinter, fmt_number
 from .ops import winner
 from .program import Const, Labels, Program
 

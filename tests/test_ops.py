@@ -14,7 +14,8 @@ import pytest
 import sympy
 
 from adtrace import trace
-from adtrace.expr import DISPLAY, FLOAT, LatexPrinter, Leaf, TextPrinter
+from adtrace.expr import DISPLAY, FLOAT, Leaf
+from adtrace.notation import LatexPrinter, TextPrinter
 from adtrace.ops import FUNCTIONS, RULES, OpRule, called
 from adtrace.symbolic import SYMPY
 from adtrace.tracing import primal_display

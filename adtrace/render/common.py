@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..expr import fmt_number
+from ..notation import fmt_number
 from ..program import _mark
 
 if TYPE_CHECKING:

@@ -19,8 +19,8 @@ import re
 from typing import Any
 
 from ..compare import DEFINITIONS, Comparison
-from ..expr import fmt_number
 from ..graph import Graph
+from ..notation import fmt_number
 from ..printer import RowPrinter
 from ..program import Program
 from ..rows import Row, point_text, primal_rows, sweep_rows, sweep_title

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from typing import Any
 
 from ..compare import DEFINITIONS, Comparison, ModeCost
-from ..expr import fmt_number
 from ..jacobian import JacobianView, jacobian_view
+from ..notation import fmt_number
 from ..printer import RowPrinter
 from ..rows import Row, point_text, primal_rows, sweep_rows, sweep_title
 from ..tracing import Sweep, Trace

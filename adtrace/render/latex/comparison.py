@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ...compare import DEFINITIONS, Comparison
-from ...expr import latex_number
+from ...notation import latex_number
 from ...program import latex_name
 from ..common import (
     MAX_JACOBIAN_ENTRIES,

@@ -6,7 +6,8 @@ order; a program too large to typeset is shown verbatim.
 
 from __future__ import annotations
 
-from ...expr import Bin, D, LatexPrinter, Leaf, TextPrinter
+from ...expr import Bin, D, Leaf
+from ...notation import LatexPrinter, TextPrinter
 from ...program import Program, latex_name
 from ...tracing import Trace, primal_display
 from .escaping import escape

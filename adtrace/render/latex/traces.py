@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...expr import latex_number
+from ...notation import latex_number
 from ...printer import RowPrinter
 from ...program import _latex_mark, latex_name
 from ...rows import Row, primal_rows, sweep_rows

@@ -1,0 +1,204 @@
+"""How display trees and numbers are written: text (Unicode) and LaTeX.
+
+The printers here write the trees of :mod:`adtrace.expr`; one precedence table
+(``expr.PREC_*``) decides parentheses for text and LaTeX alike.  A call's LaTeX comes
+from each op's ``latex`` in the op table (:data:`LATEX_FUNCS`).  Numbers are written
+as a textbook writes them (:func:`fmt_number`), with the trace's digits.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from fractions import Fraction
+from functools import lru_cache
+
+from .expr import (
+    PREC_MUL,
+    Atom,
+    Bin,
+    Call,
+    ConstD,
+    D,
+    Leaf,
+    Neg,
+    Num,
+    Val,
+)
+from .ops import RULES
+
+# --- numbers -------------------------------------------------------------------------
+
+
+_SMALLEST = [10.0 ** -d for d in range(18)]  # per number of digits: shown without exponent
+
+
+@lru_cache(maxsize=1 << 16)  # a trace prints each value in text and in LaTeX
+def fmt_number(x: float, digits: int = 4) -> str:
+    """A number as a textbook prints it: ``3``, ``0.5``, ``-0.4161``, ``1.2346e+20``."""
+    ax = abs(x)
+    if ax < 1e15:  # (False for inf and nan)
+        if x == int(x):
+            return str(int(x))  # 3, -2, and 0 for both zeros
+        if ax >= (_SMALLEST[digits] if 0 <= digits < 18 else 10.0 ** -digits):
+            s = f"{x:.{digits}f}".rstrip("0").rstrip(".")
+            if s not in ("-0", "0"):
+                return s
+    elif x != x:
+        return "nan"
+    elif ax == math.inf:
+        return "inf" if x > 0 else "-inf"
+    mant, _, exp = f"{x:.{digits}e}".partition("e")
+    if "." in mant:
+        mant = mant.rstrip("0").rstrip(".")
+    return f"{mant}e{exp}"
+
+
+def fmt_fraction(q: Fraction) -> str:
+    return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
+
+
+# --- printers --------------------------------------------------------------------------
+
+
+class TextPrinter:
+    """Plain-text (Unicode) printer.  ``leaf`` names a trace quantity."""
+
+    def __init__(self, leaf: Callable[[Leaf], str], *, times: str = "·", digits: int = 4) -> None:
+        self.leaf = leaf
+        self.times = times
+        self.digits = digits
+
+    def doprint(self, d: D) -> str:
+        if isinstance(d, Leaf):
+            return self.leaf(d)
+        if isinstance(d, Num):
+            return fmt_fraction(d.value)
+        if isinstance(d, Val):
+            return fmt_number(d.value, self.digits)
+        if isinstance(d, ConstD):
+            return d.const.text  # type: ignore[attr-defined]
+        if isinstance(d, Atom):
+            return d.text
+        if isinstance(d, Neg):
+            inner = self.doprint(d.operand)
+            if d.operand.prec < PREC_MUL or d.operand.signed:
+                inner = f"({inner})"
+            return "-" + inner
+        if isinstance(d, Call):
+            return f"{d.fname}({', '.join(self.doprint(a) for a in d.args)})"
+        if isinstance(d, Bin):
+            left = self._operand(d, d.left, right=False)
+            right = self._operand(d, d.right, right=True)
+            if d.op == "*":
+                return f"{left}{self.times}{right}"
+            if d.op == "^":
+                return f"{left}^{right}"
+            if d.op == "/" and self.times == "·":
+                return f"{left}/{right}"
+            return f"{left} {d.op} {right}"
+        raise TypeError(d)
+
+    def _operand(self, parent: Bin, child: D, *, right: bool) -> str:
+        text = self.doprint(child)
+        return f"({text})" if needs_parens(parent, child, right=right) else text
+
+
+def needs_parens(parent: Bin, child: D, *, right: bool) -> bool:
+    p = parent.prec
+    if child.signed:
+        # a leading minus inside a product, a power or after another operator
+        return right or parent.op in "*/^"
+    if isinstance(child, ConstD) and not child.const.simple:  # type: ignore[attr-defined]
+        return True
+    if child.prec < p:
+        return True
+    if child.prec == p:
+        if parent.op == "^":
+            return True
+        if right and parent.op in "-/":
+            return True
+    return False
+
+
+#: A call's LaTeX by the name written: a command, or a template with ``{0}`` for the
+#: arguments (see :class:`~adtrace.ops.OpRule`); other names print as ``\operatorname``.
+LATEX_FUNCS: dict[str, str] = {
+    name: latex
+    for rule in RULES.values() if rule.latex is not None
+    for name, latex in ((rule.name, rule.latex), *rule.aliases.items())
+}
+
+
+class LatexPrinter:
+    """LaTeX printer for the same trees; ``leaf`` gives a trace quantity's LaTeX."""
+
+    def __init__(self, leaf: Callable[[Leaf], str], *, digits: int = 4, cdot: bool = False) -> None:
+        self.leaf = leaf
+        self.digits = digits
+        self.cdot = cdot
+
+    def doprint(self, d: D) -> str:
+        if isinstance(d, Leaf):
+            return self.leaf(d)
+        if isinstance(d, Num):
+            q = d.value
+            if q.denominator == 1:
+                return str(q.numerator)
+            sign = "-" if q < 0 else ""
+            return rf"{sign}\frac{{{abs(q.numerator)}}}{{{q.denominator}}}"
+        if isinstance(d, Val):
+            return latex_number(d.value, self.digits)
+        if isinstance(d, ConstD):
+            return d.const.latex  # type: ignore[attr-defined]
+        if isinstance(d, Atom):
+            return d.latex
+        if isinstance(d, Neg):
+            inner = self.doprint(d.operand)
+            if d.operand.prec < PREC_MUL or d.operand.signed:
+                inner = _parens(inner)
+            return "-" + inner
+        if isinstance(d, Call):
+            args = ", ".join(self.doprint(a) for a in d.args)
+            name = LATEX_FUNCS.get(d.fname, rf"\operatorname{{{d.fname}}}")
+            if "{0}" in name:
+                return name.format(args)
+            return f"{name}{_parens(args)}"
+        if isinstance(d, Bin):
+            if d.op == "/":
+                return rf"\frac{{{self.doprint(d.left)}}}{{{self.doprint(d.right)}}}"
+            left = self._operand(d, d.left, right=False)
+            if d.op == "^":
+                return f"{{{left}}}^{{{self.doprint(d.right)}}}"
+            right = self._operand(d, d.right, right=True)
+            if d.op == "*":
+                numeric = isinstance(d.right, (Val, Num)) or (
+                    isinstance(d.right, ConstD) and d.right.const.text[:1].isdigit()  # type: ignore[attr-defined]
+                ) or right.startswith(("(", r"\left(")) or right[:1].isdigit()  # not "02x"
+                sep = r" \cdot " if self.cdot or numeric else " "
+                return f"{left}{sep}{right}"
+            return f"{left} {d.op} {right}"
+        raise TypeError(d)
+
+    def _operand(self, parent: Bin, child: D, *, right: bool) -> str:
+        text = self.doprint(child)
+        if needs_parens(parent, child, right=right) and not (
+            parent.op == "*" and isinstance(child, Bin) and child.op == "/"
+        ):
+            return _parens(text)
+        return text
+
+
+def _parens(text: str) -> str:
+    """Parentheses that grow only around tall content: ``\\ln(x_{1})``, not ``\\ln \\left(…``."""
+    if any(tall in text for tall in (r"\frac", r"\sqrt", "^{", r"\left")):
+        return rf"\left({text}\right)"
+    return f"({text})"
+
+
+def latex_number(x: float, digits: int = 4) -> str:
+    s = fmt_number(x, digits)
+    if "e" in s and s not in ("inf", "-inf", "nan"):
+        mant, _, exp = s.partition("e")
+        return rf"{mant} \times 10^{{{int(exp)}}}"
+    return s
