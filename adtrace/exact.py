@@ -106,7 +106,7 @@ class ExactValues:
             return
         k = 0
         for row in rows:
-            if row.kind in ("tangent", "adjoint"):
+            if row.step is not None:  # one of the sweep's steps
                 row.exact = ex.steps[k] if k < len(ex.steps) else None
                 k += 1
             elif row.kind == "seed":

@@ -6,7 +6,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from ..printer import RowPrinter
-from ..rows import primal_row, sweep_rows
+from ..rows import ROW_KINDS, primal_row, sweep_rows
 from ..tracing import Trace
 from .jsontext import dumps
 
@@ -56,14 +56,14 @@ def _sweeps(t: Trace, text: RowPrinter, latex: RowPrinter) -> list[dict[str, Any
     for sweep in t.sweeps:
         steps = []
         for row in sweep_rows(t, sweep):
-            if row.kind not in ("tangent", "adjoint"):
+            if row.step is None:  # seeds, outputs and results are not steps
                 continue
             step: dict[str, Any] = {"id": lab.ids[row.node], "value": row.value}  # type: ignore[index]
             if ex is not None:
                 step["exact"] = _exact(row.exact)
             step["text"] = text.line(row)
             step["latex"] = latex.line(row)
-            if row.kind == "adjoint":
+            if ROW_KINDS[row.kind].from_source:  # an adjoint: it may accumulate
                 step["accumulate"] = row.accumulates
                 if row.flow:
                     step["flow"] = row.flow
