@@ -37,7 +37,7 @@ from . import budget
 from .arith import Arithmetic
 from .ops import winner
 from .program import Const, Eqn, Labels
-from .tracing import Sweep, Trace, arg_values
+from .tracing import Sweep, Trace, arg_values, jacobian_entries
 
 MAX_EXACT_CHARS = 200
 MAX_EXACT_NODES = 400
@@ -83,14 +83,8 @@ class ExactValues:
 
     def derivatives(self, t: Trace) -> dict[str, dict[str, Exact | None]]:
         """The exact Jacobian entries, keyed like :attr:`Trace.derivatives`."""
-        out: dict[str, dict[str, Exact | None]] = {o: {} for o in t.derivatives}
-        for sweep, ex in zip(t.sweeps, self.sweeps):
-            unit = sweep.unit
-            if unit is None:
-                continue
-            for name, value in ex.result.items():
-                o, i = sweep.kind.entry(unit, name)
-                out[o][i] = value
+        out = jacobian_entries([(s, ex.result) for s, ex in zip(t.sweeps, self.sweeps)],
+                               t.derivatives)
         return {o: {i: out[o].get(i) for i in d} for o, d in t.derivatives.items()}
 
     def attach_primal(self, rows: list[Any]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,16 +100,23 @@ class Trace:
     def derivatives(self) -> dict[str, dict[str, float]]:
         """The Jacobian entries the sweeps produced: output -> input -> value."""
         p = self.program
-        out: dict[str, dict[str, float]] = {name: {} for name in p.output_names()}
-        for sweep in self.sweeps:
-            unit = sweep.unit
-            if unit is None:
-                continue
-            for name, value in sweep.result.items():
-                o, i = sweep.kind.entry(unit, name)
-                out[o][i] = value
+        out = jacobian_entries([(s, s.result) for s in self.sweeps], p.output_names())
         # keep the contract's order: outputs as declared, inputs in --at order
         return {o: {i: out[o][i] for i in p.inputs if i in out[o]} for o in out}
+
+
+def jacobian_entries(results: list[tuple[Sweep, dict[str, Any]]],
+                     outputs: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """output -> input -> value, from the results of the sweeps with a unit seed (a
+    tangent sweep's give a column of the Jacobian, an adjoint sweep's a row)."""
+    out: dict[str, dict[str, Any]] = {name: {} for name in outputs}
+    for sweep, result in results:
+        unit = sweep.unit
+        if unit is not None:
+            for name, value in result.items():
+                o, i = sweep.kind.entry(unit, name)
+                out[o][i] = value
+    return out
 
 
 # --- the primal sweep -------------------------------------------------------------------------
