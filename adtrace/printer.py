@@ -9,7 +9,7 @@ argument and whether it accumulates; in LaTeX, which labels are tall).  The prin
 prints the first row of each shape from its display tree, with holes where labels
 and numbers go, and fills the holes for every further row of that shape.
 
-The template is printed by the same printer classes (:mod:`adtrace.expr`) from the
+The template is printed by the same printer classes (:mod:`adtrace.notation`) from the
 same tree (:meth:`adtrace.rows.Row.rule`) as the row itself, and each template is
 compared with the ordinary printing of the first row it serves: a template that
 differs is dropped, and rows of its shape are printed from their own trees.
@@ -24,7 +24,7 @@ from .expr import Call, D, Leaf, Val, evaluate
 from .notation import LatexPrinter, TextPrinter, fmt_number
 from .notation import latex_number as _latex_number
 from .program import Labels
-from .rows import COMPUTED, ROW_KINDS, TARGET, Row
+from .rows import ROW_KINDS, TARGET, Row
 
 HOLE = "\x00"  # never in a label or a number: marks the holes of a printed template
 TALL = "^{"  # what makes LaTeX parentheses grow (notation._parens): a tall hole carries it
@@ -142,7 +142,7 @@ class RowPrinter:
 
     def rule(self, row: Row) -> str:
         """The rule alone (``x1 * x2``): the second of :meth:`cells`."""
-        if row.kind in COMPUTED:
+        if row.kind in ROW_KINDS:
             nodes = row.places()
             shape = self._shape(row, nodes)
             if shape is not None and shape.rule.checked:
@@ -152,7 +152,7 @@ class RowPrinter:
 
     def cells(self, row: Row) -> tuple[str, str, str, str]:
         """(lhs, rule, rule with numbers, value), each as printed (``""`` where absent)."""
-        if row.kind in COMPUTED:
+        if row.kind in ROW_KINDS:
             printed = self._from_templates(row)
             if printed is not None:
                 return printed

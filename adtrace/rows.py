@@ -41,11 +41,10 @@ class RowKind:
 
 #: the rows whose rule comes from the op table, by Row.kind (the rest are given as trees)
 ROW_KINDS: dict[str, RowKind] = {}
-COMPUTED = ROW_KINDS  # ``row.kind in COMPUTED``
 
 
 class Row:
-    """One printed row.  Rows of ``COMPUTED`` kinds build their trees only when asked:
+    """One printed row.  Rows of the kinds in ``ROW_KINDS`` build their trees only when asked:
     a printer that has seen a row of the same shape prints it from a template."""
 
     __slots__ = ("kind", "value", "node", "flow", "accumulates", "exact", "trace", "sweep",
@@ -62,7 +61,7 @@ class Row:
         self.accumulates = accumulates
         self.exact: Any = None  # exact.Exact when --exact asked (set by ExactValues.attach_*)
         self.trace, self.sweep, self.step = trace, sweep, step
-        self._trees = None if kind in COMPUTED else (lhs, rhs, subst)
+        self._trees = None if kind in ROW_KINDS else (lhs, rhs, subst)
         self._places: tuple[int | None, ...] | None = None
         self._shape: tuple | None = None
         self.numbers: list[float] | None = None  # as printed in the rule (RowPrinter)
