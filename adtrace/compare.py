@@ -35,7 +35,7 @@ from .forward import forward_sweep
 from .jacobian import JacobianView, jacobian_view
 from .program import Program
 from .reverse import reverse_sweep
-from .tracing import Trace, evaluate_primal, partial_values
+from .tracing import Sweep, Trace, evaluate_primal, partial_values
 
 DEFINITIONS: dict[str, str] = {
     "operation": "one primal row (an elementary function with its local partial derivatives) "
@@ -174,7 +174,8 @@ def compare(formula: str, at: At, *, out: str | list[str] | None = None) -> Comp
         SweepCost(f"tangent sweep {k}", name, rows, terms)
         for k, name in enumerate(program.inputs, start=1)], live_values(program))
     reverse = ModeCost("reverse", [
-        SweepCost(f"adjoint sweep {k}", name, rows if k == 1 else 0, len(sweep.steps))
+        SweepCost(f"adjoint sweep {k}", name, rows if k == 1 else 0,
+                  _contributions(sweep, partials))
         for k, (name, sweep) in enumerate(zip(program.output_names(), rev), start=1)],
         program.n_nodes)
     cheaper = _cheaper(forward, reverse)
@@ -222,6 +223,13 @@ def live_values(program: Program) -> int:
         alive += change[k]
         best = max(best, alive)
     return best
+
+
+def _contributions(sweep: Sweep, partials: list[list[float | None]]) -> int:
+    """An adjoint sweep's multiply-adds: its steps, less a max/min's routing steps (a
+    losing argument's adjoint stays 0: no arithmetic)."""
+    n = len(sweep.values) - len(partials)
+    return sum(1 for s in sweep.steps if partials[s.source - n][s.arg] is not None)  # type: ignore[operator,index]
 
 
 def _cheaper(forward: ModeCost, reverse: ModeCost) -> str:

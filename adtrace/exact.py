@@ -233,10 +233,8 @@ class _Work:
         for k, step in enumerate(exact.steps):
             ex.steps[k] = self.show(step.value, lab.bar(step.node))
         for node in range(p.n_nodes):
-            if sweep.values[node] is not None:
-                ex.values[node] = self.show(exact.values[node], lab.bar(node))
-        ex.result = {name: ex.values[i] if sweep.values[i] is not None else _show_float(0.0)
-                     for i, name in enumerate(p.inputs)}
+            ex.values[node] = self.show(exact.values[node], lab.bar(node))
+        ex.result = {name: ex.values[i] for i, name in enumerate(p.inputs)}
 
     def finish(self) -> ExactValues:
         notes = []

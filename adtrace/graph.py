@@ -301,11 +301,10 @@ def _attach_sweep(g: Graph, sweep: Sweep) -> None:
     g.seed = dict(sweep.seed)
     vals = sweep.values
     for n in g.nodes:
-        v = vals[n.node]
-        n.derivative = 0.0 if v is None else v  # a node the sweep never reaches: 0
+        n.derivative = vals[n.node]
     if sweep.kind is FORWARD:  # tangents flow along the edges, adjoints against them
         for e in g.edges:
-            if e.value is not None and vals[e.source] is not None:
+            if e.value is not None:
                 e.flow = e.value * vals[e.source]  # type: ignore[operator]
                 g.nodes[e.target].terms.append(e.flow)
     else:
@@ -313,8 +312,10 @@ def _attach_sweep(g: Graph, sweep: Sweep) -> None:
             w = sweep.seed.get(name, 0.0)
             if w != 0:
                 g.nodes[node].terms.append(w)
+        # the edges the sweep passed an adjoint along (users it never reached pass none)
+        passed = {(step.source, step.arg) for step in sweep.steps}
         for e in g.edges:  # in row order: the order the adjoint sweep adds them is reversed
-            if e.value is not None and vals[e.target] is not None:
+            if e.value is not None and (e.target, e.arg) in passed:
                 e.flow = vals[e.target] * e.value  # type: ignore[operator]
         # contributions in the order the sweep makes them: later users first
         by_source: dict[int, list[GraphEdge]] = {}

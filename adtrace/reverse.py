@@ -2,8 +2,10 @@
 
 The equations are walked backwards; every contribution into an argument's
 adjoint is its own step, so a variable used twice shows the textbook's
-accumulation ``x̄1 = x̄1 + w̄1·x2``.  Nodes the seeded outputs do not depend on
-are never reached and print no rows.
+accumulation ``x̄1 = x̄1 + w̄1·x2``.  A max/min passes its adjoint to the
+winner; each losing argument gets its own step, ``w̄2 = w̄3·0``, so the routing
+shows.  Nodes the seeded outputs do not depend on are never reached and print no
+rows; their final adjoint is 0.
 """
 
 from __future__ import annotations
@@ -37,16 +39,22 @@ def reverse_sweep(program: Program, labels: Labels, partials: Sequence[Sequence[
         bar = bars[node]
         if bar is None:
             continue
-        for k, (a, p) in enumerate(zip(eqns[node - n].args, partials[node - n])):
-            if p is None:
-                continue
-            contribution = bar * p
+        eqn = eqns[node - n]
+        for k, (a, p) in enumerate(zip(eqn.args, partials[node - n])):
+            if p is not None:
+                contribution = bar * p
+            elif a.__class__ is int and eqn.rule.routes:
+                contribution = zero  # a max/min loser: the adjoint routes to the winner
+            else:
+                continue  # a constant
             previous = bars[a]  # type: ignore[index]
-            value = contribution if previous is None else previous + contribution
+            # (zero + ... : a first contribution of -0.0 is the adjoint 0)
+            value = (zero if previous is None else previous) + contribution
             if not fits(value):
                 value = misfit(labels, a, value, "bar", "adjoint sweep")  # type: ignore[arg-type]
             bars[a] = value  # type: ignore[index]
             append(Step(a, value, node, k, previous))  # type: ignore[arg-type]
-    result = {name: bars[i] or zero for i, name in enumerate(program.inputs)}
+    bars = [zero if b is None else b for b in bars]  # nothing reached it: 0
+    result = {name: bars[i] for i, name in enumerate(program.inputs)}
     full_seed = {name: weights.get(name, zero) for name in program.output_names()}
     return Sweep(REVERSE, full_seed, steps, bars, result)

@@ -175,14 +175,15 @@ def tangent_tree(p: Program, node: int, values: list[float], leaf: LeafMaker) ->
     return total
 
 
-def adjoint_tree(p: Program, step: Step, leaf: LeafMaker) -> D:
-    """``w̄1·x2`` (or ``x̄1 + w̄1·x2`` when it accumulates): v̄ times the op's partial."""
+def adjoint_tree(p: Program, step: Step, values: list[float], leaf: LeafMaker) -> D:
+    """``w̄1·x2`` (or ``x̄1 + w̄1·x2`` when it accumulates): v̄ times the op's partial;
+    through a max/min, ``w̄3·1`` into the winner and ``w̄3·0`` into the others."""
     src = step.source
     assert src is not None and step.arg is not None
     eqn = p.eqn(src)
     rule = eqn.rule
     if rule.routes:
-        partial: D = Num(1)
+        partial: D = Num(1 if step.arg == winner(rule, arg_values(p, src, values)) else 0)
     else:
         ns = display_namespace(eqn.alias)
         args = arg_display(p, src, exact_consts=True, leaf=leaf)
@@ -194,11 +195,12 @@ def adjoint_tree(p: Program, step: Step, leaf: LeafMaker) -> D:
 
 
 def _max_min_winner(row: Row, eqn: Any) -> int | None:
-    """A tangent of max/min prints the winner's tangent: rows differ by the winner."""
+    """Through a max/min, rows differ by the winner (a tangent is the winner's, an
+    adjoint flows into the winner or is 0)."""
     if not eqn.rule.routes:
         return None
     t = row.trace
-    return winner(eqn.rule, arg_values(t.program, row.node, t.values))  # type: ignore[union-attr,arg-type]
+    return winner(eqn.rule, arg_values(t.program, row.eqn_node, t.values))  # type: ignore[union-attr,arg-type]
 
 
 ROW_KINDS.update({
@@ -209,8 +211,8 @@ ROW_KINDS.update({
         row.trace.program, row.node, row.trace.values, leaf), calls=True, from_source=False,  # type: ignore[union-attr,arg-type]
         shape=_max_min_winner),
     "adjoint": RowKind("bar", lambda row, leaf: adjoint_tree(
-        row.trace.program, row.step, leaf), calls=True, from_source=True,  # type: ignore[union-attr,arg-type]
-        shape=lambda row, eqn: (row.step.arg, row.accumulates)),  # type: ignore[union-attr]
+        row.trace.program, row.step, row.trace.values, leaf), calls=True, from_source=True,  # type: ignore[union-attr,arg-type]
+        shape=lambda row, eqn: (row.step.arg, row.accumulates, _max_min_winner(row, eqn))),  # type: ignore[union-attr]
 })
 
 
@@ -272,7 +274,12 @@ def tangent_rows(t: Trace, sweep: Sweep) -> list[Row]:
 
 def adjoint_row(t: Trace, sweep: Sweep, step: Step) -> Row:
     """One adjoint contribution: ``x̄1 = x̄1 + w̄1·x2 = ...``."""
-    flow = t.program.eqn(step.source).rule.flow  # type: ignore[arg-type]
+    p = t.program
+    rule = p.eqn(step.source).rule  # type: ignore[arg-type]
+    flow = rule.flow
+    if rule.routes:  # "max routes to w1"
+        w = p.eqn(step.source).args[winner(rule, arg_values(p, step.source, t.values))]  # type: ignore[arg-type]
+        flow = f"{flow} to {t.labels.text[w] if isinstance(w, int) else w.text}"
     return Row("adjoint", None, None, None, step.value, step.node, flow, step.accumulates,
                trace=t, sweep=sweep, step=step)
 

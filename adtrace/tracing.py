@@ -35,7 +35,7 @@ class Sweep:
     kind: SweepKind  # tangent (forward mode) or adjoint (reverse mode): see kinds.py
     seed: dict[str, float]  # forward: input -> tangent; reverse: output -> weight
     steps: list[Step]
-    values: list[float | None]  # final tangent/adjoint per node; None where not reached
+    values: list[float]  # the final tangent or adjoint of every node
     result: dict[str, float]  # forward: outputs' tangents; reverse: inputs' adjoints
 
     @property
