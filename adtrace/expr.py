@@ -105,7 +105,7 @@ class Val(D):
 
     @property
     def signed(self) -> bool:  # type: ignore[override]
-        return self.value < 0 or (self.value == 0 and math.copysign(1, self.value) < 0)
+        return self.value < 0  # (a negative zero prints as 0, with no sign to protect)
 
 
 @dataclass(frozen=True, eq=False)
@@ -137,8 +137,19 @@ class Bin(D):
 @dataclass(frozen=True, eq=False)
 class Neg(D):
     operand: D
-    prec = PREC_NEG
-    signed = True
+
+    @property
+    def of_zero(self) -> bool:
+        """``-0`` with numbers substituted: it prints as 0, as an atom."""
+        return isinstance(self.operand, Val) and self.operand.value == 0
+
+    @property
+    def prec(self) -> int:  # type: ignore[override]
+        return PREC_ATOM if self.of_zero else PREC_NEG
+
+    @property
+    def signed(self) -> bool:  # type: ignore[override]
+        return not self.of_zero
 
 
 @dataclass(frozen=True, eq=False)

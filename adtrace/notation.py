@@ -82,6 +82,8 @@ class TextPrinter:
             return d.text
         if isinstance(d, Neg):
             inner = self.doprint(d.operand)
+            if d.of_zero:
+                return inner  # -0 is 0
             if d.operand.prec < PREC_MUL or d.operand.signed:
                 inner = f"({inner})"
             return "-" + inner
@@ -155,6 +157,8 @@ class LatexPrinter:
             return d.latex
         if isinstance(d, Neg):
             inner = self.doprint(d.operand)
+            if d.of_zero:
+                return inner  # -0 is 0
             if d.operand.prec < PREC_MUL or d.operand.signed:
                 inner = _parens(inner)
             return "-" + inner

@@ -17,7 +17,6 @@ differs is dropped, and rows of its shape are printed from their own trees.
 
 from __future__ import annotations
 
-from math import copysign
 from typing import Any
 
 from .expr import Call, D, Leaf, Val, evaluate
@@ -31,10 +30,11 @@ TALL = "^{"  # what makes LaTeX parentheses grow (notation._parens): a tall hole
 
 
 class _NumberHole(Val):
-    """Number ``index`` of a row: its sign and height decide the parentheses around it."""
+    """Number ``index`` of a row: its sign (-1, 0 or 1) and height decide the parentheses
+    around it, and whether a minus before it shows (``-0`` prints as 0)."""
 
-    def __init__(self, index: int, signed: bool, tall: bool) -> None:
-        super().__init__(-1.0 if signed else 1.0)
+    def __init__(self, index: int, sign: int, tall: bool) -> None:
+        super().__init__(float(sign))
         object.__setattr__(self, "index", index)
         object.__setattr__(self, "tall", tall)
 
@@ -176,7 +176,7 @@ class RowPrinter:
             numbers = row.numbers = self._numbers_of(row, nodes, shape)
         known, number = self._numbers, self.number
         texts = tuple([known.get(x) or number(x) for x in numbers])
-        features: Any = tuple([copysign(1.0, x) < 0 for x in numbers])
+        features: Any = tuple([(x > 0) - (x < 0) for x in numbers])  # each one's sign
         if self.latex:
             features = (features, tuple([TALL in s for s in texts]))
         template = shape.numbers.get(features)
@@ -271,7 +271,7 @@ class RowPrinter:
         def number(d: D) -> D | None:
             if isinstance(d, Leaf) or (shape.calls and isinstance(d, Call)):
                 i = next(count)
-                return _NumberHole(i, signs[i], talls[i])
+                return _NumberHole(i, signs[i], talls[i])  # type: ignore[arg-type]
             return None
 
         template = _Template(shape.printer.doprint(_map(shape.tree, number)))

@@ -169,7 +169,8 @@ def arg_values(program: Program, node: int, values: list[float]) -> tuple[float,
 def evaluate_primal(program: Program, labels: Labels, point: list[float],
                     warnings: list[str] | None = None) -> list[float]:
     """Every node's value; a domain error names the row and its arguments' values."""
-    values = list(point) + [0.0] * len(program.eqns)
+    # (+ 0.0: a negative zero is the number 0, and prints and is written as 0)
+    values = [x + 0.0 for x in point] + [0.0] * len(program.eqns)
     n = program.n_inputs
     isfinite = math.isfinite
     for k, eqn in enumerate(program.eqns):
@@ -186,7 +187,7 @@ def evaluate_primal(program: Program, labels: Labels, point: list[float],
         if isinstance(v, complex) or not isfinite(v):
             raise _domain(program, labels, node, values, "overflows" if isinstance(v, float) and
                           math.isinf(v) else "is undefined")
-        values[node] = float(v)
+        values[node] = float(v) + 0.0
         if warnings is not None and rule.nondiff is not None:
             msg = rule.nondiff(args)
             if msg:
