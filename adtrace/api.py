@@ -59,20 +59,22 @@ def parse_point(at: At) -> list[tuple[str, Const]] | None:
 
 
 def load(formula: str, at: At = None, *, labels: str = "w", order: str = "level",
-         out: str | list[str] | None = None) -> tuple[Program, Labels, list[Const] | None]:
+         out: str | list[str] | None = None,
+         letter: str | None = None) -> tuple[Program, Labels, list[Const] | None]:
     """Parse a formula (or ``@file``) and bind its point; no evaluation yet."""
     text, _ = read_formula(formula)
     point = parse_point(at)
     outs = parse_names(out, "--out") if isinstance(out, str) else out
     program = parse_program(text, inputs=[n for n, _ in point] if point is not None else None,
                             outputs=outs, order=order)
-    return program, Labels(program, labels), [c for _, c in point] if point is not None else None
+    return (program, Labels(program, labels, letter),
+            [c for _, c in point] if point is not None else None)
 
 
 def trace(formula: str, at: At, *, mode: str = "forward", wrt: str | list[str] | None = None,
           seed: str | None = None, labels: str = "w", order: str = "level",
           out: str | list[str] | None = None, check: bool = True, digits: int = 4,
-          exact: bool = False) -> Trace:
+          exact: bool = False, letter: str | None = None) -> Trace:
     """Evaluate ``formula`` at ``at`` and run forward or reverse mode over it."""
     if mode not in SWEEP_KINDS:
         raise BindingError(f"mode must be forward or reverse, not '{mode}'")
@@ -80,7 +82,7 @@ def trace(formula: str, at: At, *, mode: str = "forward", wrt: str | list[str] |
         raise BindingError("--at is required: give a value for every variable, e.g. --at x1=2,x2=3")
     if not 0 <= digits <= 17:
         raise BindingError("--digits must be between 0 and 17")
-    program, lab, point = load(formula, at, labels=labels, order=order, out=out)
+    program, lab, point = load(formula, at, labels=labels, order=order, out=out, letter=letter)
     assert point is not None
     warnings: list[str] = []
     values = evaluate_primal(program, lab, [c.value for c in point], warnings)

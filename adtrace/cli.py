@@ -130,6 +130,9 @@ def trace_options(f: Callable[..., Any]) -> Callable[..., Any]:
                      show_default=True,
                      help="w: w1, w2, ...; v: Griewank/Baydin v-1, v0, v1, ...; "
                           "h: hierarchy w⁽ⁿ⁾ᵢ by depth."),
+        click.option("--letter", metavar="L",
+                     help="The letter of the intermediates' labels (default w, or v with "
+                          "--labels v; another when a variable is named so)."),
         click.option("--order", type=click.Choice(["level", "written"]), default="level",
                      show_default=True,
                      help="level: by depth, then left to right; written: evaluation order."),

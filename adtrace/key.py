@@ -91,7 +91,7 @@ def _solve(problem: Problem) -> Solution:
     from .api import load, trace
 
     program, _, _ = load(problem.formula, problem.at, labels=problem.labels,
-                         order=problem.order, out=problem.out)
+                         letter=problem.letter, order=problem.order, out=problem.out)
     if len(program.eqns) > MAX_OPERATIONS:
         raise ProblemSetError(f"{len(program.eqns):,} operations is more than an answer key "
                               f"shows (the limit is {MAX_OPERATIONS:,}); use 'adtrace forward' "
@@ -104,8 +104,9 @@ def _solve(problem: Problem) -> Solution:
                                   f"an answer key draws (at most {PAGE_MAX_NODES}); set "
                                   "graph = false, or draw it with 'adtrace graph --format dot'")
 
-    common = dict(labels=problem.labels, order=problem.order, out=problem.out,
-                  check=problem.check, digits=problem.digits, exact=problem.exact)
+    common = dict(labels=problem.labels, letter=problem.letter, order=problem.order,
+                  out=problem.out, check=problem.check, digits=problem.digits,
+                  exact=problem.exact)
     sol = Solution(problem)
     if problem.mode == "compare":
         try:
@@ -132,8 +133,8 @@ def _split_seed(problem: Problem) -> tuple[str | None, str | None]:
     from .api import load
     from .bind import parse_assignments
 
-    program, _, _ = load(problem.formula, problem.at, labels=problem.labels, order=problem.order,
-                         out=problem.out)
+    program, _, _ = load(problem.formula, problem.at, labels=problem.labels,
+                         letter=problem.letter, order=problem.order, out=problem.out)
     items = parse_assignments(problem.seed or "", "seed")
     fwd = [f"{n}={c.text}" for n, c in items if n in program.inputs]
     rev = [f"{n}={c.text}" for n, c in items if n not in program.inputs]

@@ -32,6 +32,7 @@ PROBLEM_KEYS: dict[str, str] = {
     "wrt": "a string such as \"x1,x2\" or a list of names",
     "seed": "a string such as \"x1=1,x2=0.5\" or a table",
     "labels": "w, v or h",
+    "letter": "one letter, the intermediates' labels' (as --letter)",
     "order": "level or written",
     "out": "a string such as \"y1,y2\" or a list of names",
     "digits": "an integer from 0 to 17",
@@ -53,6 +54,7 @@ class Problem:
     wrt: str | None = None
     seed: str | None = None
     labels: str = "w"
+    letter: str | None = None
     order: str = "level"
     out: str | None = None
     digits: int = 4
@@ -118,6 +120,9 @@ def _value(key: str, value: Any) -> Any:
         return value if value in MODES else None
     if key == "labels":
         return value if value in ("w", "v", "h") else None
+    if key == "letter":
+        return value if isinstance(value, str) and len(value) == 1 and value.isascii() \
+            and value.isalpha() else None
     if key == "order":
         return value if value in ("level", "written") else None
     if key == "digits":

@@ -265,12 +265,12 @@ def _latex_mark(latex: str, mark: str) -> str:
 class Labels:
     """The names every node is shown by: ``ids`` for JSON, ``text`` and ``latex`` to print."""
 
-    def __init__(self, program: Program, scheme: str = "w") -> None:
+    def __init__(self, program: Program, scheme: str = "w", letter: str | None = None) -> None:
         if scheme not in SCHEMES:
             raise BindingError(f"--labels must be one of {', '.join(SCHEMES)}, not '{scheme}'")
         self.scheme = scheme
         self.program = program
-        self.letter = self._choose_letter(program, scheme)
+        self.letter = self._choose_letter(program, scheme, letter)
         n = program.n_inputs
         ids: list[str] = []
         text: list[str] = []
@@ -303,16 +303,26 @@ class Labels:
         self.ids, self.text, self.latex = ids, text, latex
 
     @staticmethod
-    def _choose_letter(program: Program, scheme: str) -> str:
-        names = set(program.user_names())
-        pattern = {"w": r"{}\d+", "v": r"{}-?\d+", "h": r"{}\d+_\d+"}[scheme]
+    def _choose_letter(program: Program, scheme: str, asked: str | None = None) -> str:
+        """The letter of the intermediates' labels: the scheme's own (w, or v), or the
+        next of LETTERS that no name of the formula starts with as a whole word (a
+        variable ``w`` or ``w_2`` would read like the label w1).  ``asked``: the
+        user's choice, which must be one such letter too."""
+        taken = {_split(name)[0] for name in program.user_names()}
+        if asked is not None:
+            if not re.fullmatch(r"[a-zA-Z]", asked):
+                raise BindingError(f"--letter must be one letter, not '{asked}'")
+            if asked in taken:
+                raise BindingError(f"--letter {asked}: the formula has a variable named "
+                                   f"{asked}; labels {asked}1, {asked}2 would read like it")
+            return asked
         first = "v" if scheme == "v" else "w"
         for letter in (first,) + tuple(x for x in LETTERS if x != first):
-            label = re.compile(pattern.format(letter)).fullmatch
-            if not any(label(nm) for nm in names):
+            if letter not in taken:
                 return letter
         raise BindingError("cannot choose labels: the formula's names use every label letter "
-                           f"({', '.join(LETTERS)}); rename a variable")
+                           f"({', '.join(LETTERS)}); rename a variable or choose one with "
+                           "--letter")
 
     def name(self, node: int) -> str:
         """The user's name for a node, where it has one (inputs, assigned names)."""
