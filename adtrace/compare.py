@@ -19,8 +19,9 @@ sweeps do.  The counting rules (also printed by ``adtrace compare`` and listed i
   each adjoint sweep then walks the tape backwards from its output and makes one
   multiply-add per contribution it reaches (rows its output does not depend on
   cost nothing).  **Stored** is the tape length: every input and every row.
-* The **cheaper** mode needs fewer operations; on a tie, fewer stored values; if
-  both tie, ``"either"``.
+* The **cheaper** mode needs fewer operations; on a tie, fewer sweeps (passes over
+  the graph: the textbook's n against m); then fewer stored values; if all tie,
+  ``"either"``.
 
 Nothing is printed here: each format under ``adtrace/render/`` prints the
 :class:`Comparison` with its ``compare`` function.
@@ -47,7 +48,8 @@ DEFINITIONS: dict[str, str] = {
     "reverse": "the primal rows are evaluated once and every value is recorded on the tape; "
                "each adjoint sweep walks the tape back from its output: stored = the tape "
                "length (every input and every row)",
-    "cheaper": "fewer operations; on a tie, fewer stored values",
+    "cheaper": "fewer operations; on a tie, fewer sweeps (passes over the graph), then "
+               "fewer stored values",
 }
 
 
@@ -233,8 +235,8 @@ def _contributions(sweep: Sweep, partials: list[list[float | None]]) -> int:
 
 
 def _cheaper(forward: ModeCost, reverse: ModeCost) -> str:
-    f = (forward.operations, forward.stored)
-    r = (reverse.operations, reverse.stored)
+    f = (forward.operations, forward.n_sweeps, forward.stored)
+    r = (reverse.operations, reverse.n_sweeps, reverse.stored)
     return "forward" if f < r else "reverse" if r < f else "either"
 
 
@@ -256,15 +258,17 @@ def _why(forward: ModeCost, reverse: ModeCost, cheaper: str) -> str:
     shape = f"n = {_plural(n, 'input')} and m = {_plural(m, 'output')} ({rel})"
     whole = "gradient" if m == 1 else "Jacobian"
     fops, rops = f"{forward.operations:,}", f"{reverse.operations:,}"
-    if cheaper == "either" and n == m:
+    if cheaper == "either":  # (so the sweeps tie too: n = m)
         return (f"With {shape}, both modes need {_plural(n, 'sweep')}, take {fops} operations "
                 f"and store {forward.stored:,} values here.")
-    if cheaper == "either":
-        return (f"With {shape}, forward mode needs {_plural(n, 'sweep')} and reverse mode "
-                f"{m:,}, yet both take {fops} operations and store {forward.stored:,} values "
-                "here, because each adjoint sweep visits only the rows its output depends on.")
+    fewer, more = (forward, reverse) if cheaper == "forward" else (reverse, forward)
+    if forward.operations == reverse.operations and n != m:
+        step = {"forward": "tangent sweep", "reverse": "adjoint sweep"}
+        return (f"With {shape}, both modes take {fops} operations, but {fewer.mode} mode "
+                f"needs fewer passes over the graph: "
+                f"{_plural(fewer.n_sweeps, step[fewer.mode])} against "
+                f"{_plural(more.n_sweeps, step[more.mode])}.")
     if forward.operations == reverse.operations:
-        fewer, more = (forward, reverse) if cheaper == "forward" else (reverse, forward)
         return (f"With {shape}, both modes take {fops} operations, but {fewer.mode} mode "
                 f"keeps less: {_stored(fewer)} against {_stored(more)}.")
     if cheaper == "reverse" and m > n:

@@ -51,7 +51,7 @@ def test_one_input_several_outputs_favours_forward_mode():
     assert c.cheaper == "forward" and "m > n" in c.why
 
 
-def test_ties_are_decided_by_storage_then_called_either():
+def test_ties_are_decided_by_sweeps_then_storage_then_called_either():
     c = compare("exp(sin(sin(x)))", "x=2")
     assert c.forward.operations == c.reverse.operations == 6
     assert (c.forward.stored, c.reverse.stored) == (2, 4)
@@ -60,7 +60,14 @@ def test_ties_are_decided_by_storage_then_called_either():
     assert c.cheaper == "either"
     c = compare("y1 = sin(t); y2 = cos(t)", "t=2")  # disjoint outputs: 2 sweeps, no more work
     assert (c.forward.operations, c.reverse.operations) == (4, 4)
-    assert c.cheaper == "either" and "visits only the rows" in c.why
+    assert c.cheaper == "forward" and "1 tangent sweep against 2 adjoint sweeps" in c.why
+
+
+def test_one_input_four_outputs_is_forward_mode_the_textbooks_lesson():
+    c = compare("y1 = sin(x); y2 = cos(x); y3 = exp(x); y4 = x*x", "x=1")
+    assert c.forward.operations == c.reverse.operations
+    assert (c.forward.n_sweeps, c.reverse.n_sweeps) == (1, 4)
+    assert c.cheaper == "forward" and "fewer passes over the graph" in c.why
 
 
 @pytest.mark.parametrize("text,expected", [
