@@ -76,12 +76,20 @@ def _usage_message(e: click.UsageError) -> str:
     return msg
 
 
-def _check(at: tuple[str, ...], standalone: bool, fmt: str, formats: tuple[str, ...]) -> None:
-    """The usage errors of forward, reverse and compare: no point; --standalone where the
+def _check(formula: str, at: tuple[str, ...], standalone: bool, fmt: str,
+           formats: tuple[str, ...]) -> None:
+    """The usage errors of forward, reverse and compare: no point (naming the variables
+    that need a value, or saying that the formula has none); --standalone where the
     format cannot be a document."""
     if not at:
-        raise click.UsageError("--at is required: give a value for every variable "
-                               "(e.g. --at x1=2,x2=3)")
+        from .api import load
+
+        inputs = load(formula)[0].inputs  # a formula of constants alone is refused here
+        names = ", ".join(inputs[:6]) + (f", … ({len(inputs):,} in all)" if len(inputs) > 6
+                                         else "")
+        example = ",".join(f"{name}={k}" for k, name in enumerate(inputs[:3], start=2))
+        raise click.UsageError(f"--at is required: give a value for {names} "
+                               f"(e.g. --at {example}{',...' if len(inputs) > 3 else ''})")
     if standalone and not FORMATS[fmt].standalone:
         able = " or ".join(name for name in formats if FORMATS[name].standalone)
         raise click.UsageError(f"--standalone is for --format {able}")
@@ -112,18 +120,24 @@ def _terminal() -> tuple[bool, int]:
     return color, width
 
 
-def trace_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    """The options forward and reverse share."""
+def trace_options(mode: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The options of forward or reverse (only forward mode shows --wrt)."""
+    return lambda f: _add_trace_options(f, mode)
+
+
+def _add_trace_options(f: Callable[..., Any], mode: str) -> Callable[..., Any]:
+    # reverse mode takes --wrt only to say what to use instead: hidden from its help
+    wrt = click.option("--wrt", metavar="NAME[,...]", hidden=mode != "forward",
+                       help="Inputs to seed, one tangent sweep each (default: every input).")
+    seed = ("One sweep along this direction (a JVP): x1=1,x2=0.5." if mode == "forward" else
+            "Output weights for one sweep (a VJP): y1=1,y2=0.5 (default: one sweep per "
+            "output).")
     options = [
         click.option("--at", "at", multiple=True, metavar="NAME=VALUE[,...]",
                      help="The point: a value for every variable (x1=2,x2=pi/4). "
                           "Inputs are numbered in this order."),
-        click.option("--wrt", metavar="NAME[,...]",
-                     help="forward: inputs to seed, one tangent sweep each "
-                          "(default: every input)."),
-        click.option("--seed", metavar="NAME=VALUE[,...]",
-                     help="forward: one sweep along this direction (a JVP); "
-                          "reverse: output weights (a VJP)."),
+        wrt,
+        click.option("--seed", metavar="NAME=VALUE[,...]", help=seed),
         click.option("--format", "fmt", type=click.Choice(TRACE_FORMATS), default="table",
                      show_default=True, help="Output format."),
         click.option("--labels", type=click.Choice(["w", "v", "h"]), default="w",
@@ -175,7 +189,7 @@ def _run(mode: str, formula: str, at: tuple[str, ...], fmt: str, no_check: bool,
     from .api import trace
     from .render import render
 
-    _check(at, standalone, fmt, TRACE_FORMATS)
+    _check(formula, at, standalone, fmt, TRACE_FORMATS)
     t = trace(formula, ",".join(at), mode=mode, check=not no_check, **options)
     _show(t, fmt, render, standalone)
     if t.check is not None and not t.check.agree:
@@ -187,24 +201,37 @@ def _run(mode: str, formula: str, at: tuple[str, ...], fmt: str, no_check: bool,
 
 @cli.command()
 @click.argument("formula")
-@trace_options
+@trace_options("forward")
 def forward(formula: str, **options: Any) -> None:
     """Forward mode: the primal trace and one tangent trace per seeded input.
 
     FORMULA is an expression ("x1*x2 + sin(x1)"), several outputs
     ("y1 = x1*x2; y2 = sin(x1)"), a straight-line program, or @FILE.
+
+    \b
+    Examples:
+      adtrace forward "x1*x2 + sin(x1)" --at x1=2,x2=3
+      adtrace forward "ln(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5 --labels v --wrt x1
+      adtrace forward "y1 = x1*x2; y2 = sin(x1)" --at x1=2,x2=3 --seed x1=1,x2=0.5
+      adtrace forward @samples/lighthouse.txt --at nu=2,gamma=1.5,omega=0.4,t=2.1 --format json
     """
     _run("forward", formula, **options)
 
 
 @cli.command()
 @click.argument("formula")
-@trace_options
+@trace_options("reverse")
 def reverse(formula: str, **options: Any) -> None:
     """Reverse mode: the primal trace and one adjoint trace per output.
 
     Each contribution to an adjoint is its own row, so a variable used twice shows
-    the accumulation x̄1 = x̄1 + ...
+    the accumulation x̄1 = x̄1 + ...  FORMULA is as for forward.
+
+    \b
+    Examples:
+      adtrace reverse "ln(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5 --labels v
+      adtrace reverse "y1 = x1*x2; y2 = sin(x1)" --at x1=2,x2=3 --seed y1=1,y2=-1
+      adtrace reverse "x1*x2 + sin(x1)" --at x1=2,x2=3 --format latex --standalone
     """
     _run("reverse", formula, **options)
 
@@ -238,7 +265,7 @@ def compare(formula: str, at: tuple[str, ...], fmt: str, out: str | None,
     from .compare import compare as run_compare
     from .render import render_compare
 
-    _check(at, standalone, fmt, COMPARE_FORMATS)
+    _check(formula, at, standalone, fmt, COMPARE_FORMATS)
     _show(run_compare(formula, ",".join(at), out=out), fmt, render_compare, standalone)
 
 
