@@ -275,7 +275,7 @@ def compare(formula: str, at: tuple[str, ...], fmt: str, out: str | None,
 @click.argument("formula")
 @click.option("--at", "at", multiple=True, metavar="NAME=VALUE[,...]",
               help="The point: nodes then show values and edges numeric partials.")
-@click.option("--mode", type=click.Choice(["forward", "reverse"]),
+@click.option("--mode", type=click.Choice(["forward", "reverse"]),  # kinds.SWEEP_KINDS
               help="Also show tangents (forward) or adjoints (reverse); needs --at.")
 @click.option("--wrt", metavar="NAME",
               help="forward: the input to seed (default: the first input).")

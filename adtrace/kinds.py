@@ -26,6 +26,8 @@ class SweepKind:
     seeds: str  # what the seed weights (and the result's keys are not): inputs | outputs
     flows: bool  # its rows say how the derivative flows through each operation
     run: Callable[..., Any]  # (program, labels, partials, seed[, arith]) -> Sweep
+    rows: Callable[[Any], int]  # at most how many rows one sweep of a program makes
+    fewer: str  # the options that ask for fewer sweeps
 
     @property
     def mark(self) -> str:
@@ -56,8 +58,14 @@ def _reverse(*args: Any) -> Any:
 
 
 FORWARD = SweepKind("forward", "tangent", "dot", "Tangent sweep", "tangents", "inputs",
-                    flows=False, run=_forward)
+                    flows=False, run=_forward,
+                    rows=lambda p: len(p.eqns) + len(p.outputs),  # a row per operation
+                    fewer="--wrt or --seed")
 REVERSE = SweepKind("reverse", "adjoint", "bar", "Adjoint sweep", "adjoints", "outputs",
-                    flows=True, run=_reverse)
+                    flows=True, run=_reverse,
+                    # a row per argument at most, and a value per input and output
+                    rows=lambda p: sum(len(e.args) for e in p.eqns) + p.n_inputs +
+                    len(p.outputs),
+                    fewer="--seed or --out")
 #: by mode (``adtrace forward``/``reverse``, ``trace(mode=...)``)
 SWEEP_KINDS: dict[str, SweepKind] = {k.mode: k for k in (FORWARD, REVERSE)}

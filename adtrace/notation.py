@@ -178,7 +178,7 @@ class LatexPrinter:
             if d.op == "*":
                 numeric = isinstance(d.right, (Val, Num)) or (
                     isinstance(d.right, ConstD) and d.right.const.text[:1].isdigit()  # type: ignore[attr-defined]
-                ) or right.startswith(("(", r"\left(")) or right[:1].isdigit()  # not "02x"
+                ) or right.startswith(("(", r"\left(")) or _leads_with_digit(d.right)  # not "02x"
                 sep = r" \cdot " if self.cdot or numeric else " "
                 return f"{left}{sep}{right}"
             return f"{left} {d.op} {right}"
@@ -191,6 +191,25 @@ class LatexPrinter:
         ):
             return _parens(text)
         return text
+
+
+def _leads_with_digit(d: D) -> bool:
+    """Whether ``d`` prints in LaTeX starting with a digit, decided from the tree alone,
+    so that a template whose numbers are holes decides as each of its rows does."""
+    while True:
+        if isinstance(d, Val):
+            return d.value >= 0  # a number is written with its digits first, unless negative
+        if isinstance(d, Num):
+            return d.value >= 0 and d.value.denominator == 1  # not -1 or \frac{1}{2}
+        if isinstance(d, (ConstD, Atom)):
+            text = d.const.latex if isinstance(d, ConstD) else d.latex  # type: ignore[attr-defined]
+            return text[:1].isdigit()
+        if isinstance(d, Neg) and d.of_zero:
+            d = d.operand  # -0 prints as 0
+        elif isinstance(d, Bin) and d.op in "+-*":
+            d = d.left  # (a left operand in parentheses starts with "(", decided elsewhere)
+        else:
+            return False  # a label, a call, \frac, {base}^{...}, a minus sign
 
 
 def _parens(text: str) -> str:

@@ -25,6 +25,9 @@ from .notation import latex_number as _latex_number
 from .program import Labels
 from .rows import ROW_KINDS, TARGET, Row
 
+#: what a number in a rule is (a site of a shape): the value at a place, its tangent or
+#: adjoint, the adjoint before an accumulation, or (with ``calls``) a call to evaluate
+VALUE, DERIVATIVE, BEFORE, CALL = range(4)
 HOLE = "\x00"  # never in a label or a number: marks the holes of a printed template
 TALL = "^{"  # what makes LaTeX parentheses grow (notation._parens): a tall hole carries it
 
@@ -70,12 +73,11 @@ class _Shape:
         self.tree = tree
         self.calls = calls
         self.printer = printer
-        # where numbers go, in the order expr.substitute puts them: (0, place) a value,
-        # (1, place) a tangent or adjoint, (2, place) the adjoint before an accumulation,
-        # (3, call) with ``calls`` a whole function call to evaluate
+        # where numbers go, in the order expr.substitute puts them, and what each is
         self.sites: list[tuple[int, Any]] = [
-            (3, d) if not isinstance(d, Leaf) else (0, d.node) if d.role == "val" else
-            (2, d.node) if d.node == TARGET else (1, d.node) for d in _sites(tree, calls)]
+            (CALL, d) if not isinstance(d, Leaf) else (VALUE, d.node) if d.role == "val" else
+            (BEFORE, d.node) if d.node == TARGET else (DERIVATIVE, d.node)
+            for d in _sites(tree, calls)]
         self.rule = _Template(printer.doprint(tree))
         self.numbers: dict[tuple, _Template] = {}
 
@@ -156,9 +158,7 @@ class RowPrinter:
             printed = self._from_templates(row)
             if printed is not None:
                 return printed
-        lhs, rhs, subst = row.trees
-        return (self.expr(lhs, row), self.expr(rhs, row), self.expr(subst, row),
-                self.number(row.value))
+        return self.cells_of_trees(row)
 
     def _from_templates(self, row: Row) -> tuple[str, str, str, str] | None:
         """The row's parts from its shape's templates; None where the shape has none."""
@@ -210,17 +210,18 @@ class RowPrinter:
         derivs = row.sweep.values if row.sweep is not None else None
         out = []
         for kind, site in shape.sites:
-            if kind == 0:
+            if kind == VALUE:
                 out.append(values[nodes[site]])  # type: ignore[index]
-            elif kind == 1:
+            elif kind == DERIVATIVE:
                 out.append(derivs[nodes[site]])  # type: ignore[index]
-            elif kind == 2:
+            elif kind == BEFORE:
                 out.append(row.step.previous)  # type: ignore[union-attr]
             else:
                 out.append(evaluate(site, lambda lf: row.place_value(nodes, lf.node, lf.role)))
         return out  # type: ignore[return-value]
 
     def cells_of_trees(self, row: Row) -> tuple[str, str, str, str]:
+        """:meth:`cells` printed from the row's own trees, without templates."""
         lhs, rhs, subst = row.trees
         return (self.expr(lhs, row), self.expr(rhs, row), self.expr(subst, row),
                 self.number(row.value))

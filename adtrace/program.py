@@ -15,7 +15,7 @@ from fractions import Fraction
 from typing import Any, Union
 
 from .errors import BindingError
-from .expr import DISPLAY, FLOAT, Atom, Bin, D
+from .expr import DISPLAY, Atom, Bin, D
 from .notation import LatexPrinter
 from .ops import CONSTANTS, RULES
 
@@ -123,7 +123,6 @@ class _AtomNS:
 _FRACTION = _FractionNS()
 _ATOMS = _AtomNS()
 #: Float values of constants, used while parsing: the op table's float namespace.
-FLOAT_CONST = FLOAT
 
 # --- the program -----------------------------------------------------------------------
 

@@ -63,3 +63,20 @@ def test_tall_labels_and_numbers_get_their_own_templates():
     printer = RowPrinter(t.labels, digits=t.digits, latex=True)
     for row in _all_rows(t):
         assert printer.cells(row) == printer.cells_of_trees(row)
+
+
+@pytest.mark.parametrize("formula,point", [
+    ("x^y + sin(x)*y^x", "x=1.5,y=2"),
+    ("x^y*x - y^2*x^3", "x=0.5,y=3"),
+    ("exp(x*y)*(x - y)^2", "x=0.25,y=-1"),
+])
+@pytest.mark.parametrize("mode", ["forward", "reverse"])
+def test_no_template_is_dropped_where_a_rule_leads_with_a_number(formula, point, mode):
+    """A LaTeX product writes \\cdot before a factor that starts with a digit; that is
+    decided from the tree, so templates with holes for numbers keep serving pow rows."""
+    t = trace(formula, point, mode=mode, check=False)
+    for latex in (False, True):
+        printer = RowPrinter(t.labels, digits=t.digits, latex=latex)
+        for row in _all_rows(t):
+            assert printer.cells(row) == printer.cells_of_trees(row)
+        assert None not in printer._shapes.values()

@@ -29,14 +29,12 @@ def check_trace_size(program: Program, sweeps: int, mode: str,
     thousands of outputs (one reverse sweep each) would otherwise make quadratic.
     ``fewer`` names the options that ask for fewer sweeps ("" for none).
     """
-    if mode == "forward":
-        per_sweep = len(program.eqns) + len(program.outputs)
-        what, options = "input", "--wrt or --seed"
-    else:
-        per_sweep = sum(len(e.args) for e in program.eqns) + program.n_inputs + \
-            len(program.outputs)
-        what, options = "output", "--seed or --out"
-    options = options if fewer is None else fewer
+    from ..kinds import SWEEP_KINDS
+
+    kind = SWEEP_KINDS[mode]
+    per_sweep = kind.rows(program)
+    what = kind.seeds[:-1]  # one sweep per input, or per output
+    options = kind.fewer if fewer is None else fewer
     rows = sweeps * per_sweep
     if rows > limit:
         raise LimitError(f"{sweeps:,} {mode} sweeps (one per {what}) would make some {rows:,} "

@@ -14,8 +14,9 @@ import difflib
 import math
 
 from ..errors import BindingError, DomainError, LimitError, ParseError
+from ..expr import FLOAT
 from ..ops import CONSTANTS, FUNCTIONS, RULES
-from ..program import FLOAT_CONST, Arg, Const, const_eval
+from ..program import Arg, Const, const_eval
 from .limits import MAX_EXACT_BITS, MAX_OPERATIONS
 from .source import Source, short
 from .tokens import NUMBER_RE
@@ -242,7 +243,7 @@ class Dag:
         """A name no statement has assigned so far: a constant, or an input (new at its
         first use, ``pre`` its position)."""
         if name in CONSTANTS:
-            return Const(name, ("name", name), const_eval(("name", name), FLOAT_CONST))
+            return Const(name, ("name", name), const_eval(("name", name), FLOAT))
         if name in FUNCTIONS:
             raise self.fail(f"'{name}' is a function: call it as {name}(...)", node)
         if name in self.assigned_at:  # pragma: no cover - env holds every assigned name
@@ -284,7 +285,7 @@ class Dag:
             raise self.fail(f"the constant {short(text)} is too large to compute (more than "
                             f"2^{MAX_EXACT_BITS:,})", node, LimitError)
         try:
-            value = RULES[op].value(FLOAT_CONST, *(a.value for a in args))
+            value = RULES[op].value(FLOAT, *(a.value for a in args))
         except OverflowError:
             raise self.fail(f"the constant {text} overflows", node, DomainError) from None
         except (ValueError, ZeroDivisionError):

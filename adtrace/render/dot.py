@@ -27,6 +27,12 @@ STYLE: dict[str, dict[str, str]] = {
     "output": {"shape": "box", "fillcolor": "#fde68a", "color": "#b45309", "peripheries": "2"},
 }
 DERIVATIVE_COLOR = {"forward": "#047857", "reverse": "#b91c1c"}
+DEFAULT_COLOR = "black"  # a kind of sweep without a colour of its own
+
+
+def _color(g: Graph) -> str:
+    """The colour of the sweep's derivatives on the graph."""
+    return DERIVATIVE_COLOR.get(g.mode or "", DEFAULT_COLOR)
 SHARED_COLOR = "#7c3aed"
 
 
@@ -48,7 +54,7 @@ def node_label(g: Graph, n: GraphNode) -> str:
         lines.append(html(value))
     deriv = g.derivative_text(n)
     if deriv is not None and g.mode is not None:
-        lines.append(f'<font color="{DERIVATIVE_COLOR[g.mode]}">{html(deriv)}</font>')
+        lines.append(f'<font color="{_color(g)}">{html(deriv)}</font>')
     if n.use_text:
         lines.append(f'<font color="{SHARED_COLOR}" point-size="9">{html(n.use_text)}</font>')
     return "<" + "<br/>".join(lines) + ">"
@@ -62,7 +68,7 @@ def edge_label(g: Graph, e: GraphEdge) -> str:
     lines = [html(name), html(f"= {rest}")] if sep and len(text) > 16 else [html(text)]
     flow = g.flow_text(e)
     if flow is not None and g.mode is not None:
-        lines.append(f'<font color="{DERIVATIVE_COLOR[g.mode]}">{html(flow)}</font>')
+        lines.append(f'<font color="{_color(g)}">{html(flow)}</font>')
     return "<" + "<br/>".join(lines) + ">"
 
 

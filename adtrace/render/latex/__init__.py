@@ -67,8 +67,7 @@ GRAPH_MACROS = [
 
 def render(t: Trace, *, standalone: bool = False, **_: Any) -> str:
     """A trace: the function and the point, then its tables."""
-    mode = "Forward" if t.mode == "forward" else "Reverse"
-    body = [rf"{mode} mode for", *formula_block(t.program), rf"at {point_latex(t)}.",
+    body = [rf"{t.mode.capitalize()} mode for", *formula_block(t.program), rf"at {point_latex(t)}.",
             *trace_sections(t)]
     return document(body, standalone=standalone,
                     head=f"adtrace {t.mode}: {one_line(t.program.source)}")

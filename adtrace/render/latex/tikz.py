@@ -21,6 +21,12 @@ from ...graph import PAGE_MAX_NODES, Graph, GraphEdge, GraphNode
 PREAMBLE = r"\usepackage{amsmath}" + "\n" + r"\usepackage{tikz}"
 
 DERIVATIVE_COLOR = {"forward": "green!45!black", "reverse": "red!70!black"}
+DEFAULT_COLOR = "black"  # a kind of sweep without a colour of its own
+
+
+def _color(g: Graph) -> str:
+    """The colour of the sweep's derivatives on the graph."""
+    return DERIVATIVE_COLOR.get(g.mode or "", DEFAULT_COLOR)
 
 STYLES = r"""  adtnode/.style={draw, align=center, font=\small, inner sep=3pt, minimum height=7mm},
   adtinput/.style={adtnode, rounded corners=5pt, fill=blue!8, draw=blue!70!black},
@@ -94,7 +100,7 @@ def _node_lines(g: Graph, n: GraphNode) -> list[str]:
         lines.append(f"$= {g.number_latex(n.value)}$")
     deriv = g.derivative_text_latex(n)
     if deriv is not None and g.mode is not None:
-        lines.append(rf"\textcolor{{{DERIVATIVE_COLOR[g.mode]}}}{{${deriv}$}}")
+        lines.append(rf"\textcolor{{{_color(g)}}}{{${deriv}$}}")
     if n.use_text:
         use = n.use_text.replace("×", r"$\times$")
         lines.append(rf"\textcolor{{violet!75!black}}{{\scriptsize {use}}}")
@@ -191,7 +197,7 @@ def _edges(g: Graph, pos: dict[Slot, tuple[float, float]]) -> list[str]:
         label = rf"node[adtpartial] {{${g.edge_latex(e)}$}}"
         flow = g.flow_latex(e)
         if flow is not None and g.mode is not None:
-            label += (rf" node[adtflow] {{\textcolor{{{DERIVATIVE_COLOR[g.mode]}}}"
+            label += (rf" node[adtflow] {{\textcolor{{{_color(g)}}}"
                       rf"{{${flow}$}}}}")
         out.append(f"\\draw[{style}] " + " -- ".join(path) + f" -- {label} (n{e.target});")
     return out
