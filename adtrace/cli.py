@@ -352,7 +352,23 @@ def _key_format_help() -> str:
     return text + "."
 
 
-@cli.command()
+class KeyCommand(click.Command):
+    """``adtrace key``: its help ends with the problem-set format, read from the table
+    that checks it (imported only when the help is shown)."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from .problems import PROBLEM_KEYS
+
+        formatter.write_paragraph()
+        formatter.write_text("The file (TOML): title = \"...\", optional course = \"...\", "
+                             "an optional [defaults] table of problem keys, then one "
+                             "[[problem]] table per problem with these keys (formula or "
+                             "program, and at, are required):")
+        with formatter.indentation():
+            formatter.write_dl([(k, v) for k, v in PROBLEM_KEYS.items()])
+
+
+@cli.command(cls=KeyCommand)
 @click.argument("problems", metavar="PROBLEMS.toml")
 @click.option("-o", "--output", metavar="FILE",
               help="Write the document to FILE (default: standard output).")
@@ -367,8 +383,8 @@ def key(problems: str, output: str | None, fmt: str | None, worksheet: bool,
     """Answer keys (or worksheets) for a problem set in TOML.
 
     Every problem is numbered and shows its statement, the function as written, the
-    point, the traces, the derivatives and the symbolic check.  The file format is
-    described in docs/answer-keys.md.
+    point, the traces, the derivatives and the symbolic check.  The file's keys are
+    listed below (more in the project's docs/answer-keys.md).
 
     \b
     Examples:

@@ -32,7 +32,7 @@ PROBLEM_KEYS: dict[str, str] = {
     "wrt": "a string such as \"x1,x2\" or a list of names",
     "seed": "a string such as \"x1=1,x2=0.5\" or a table",
     "labels": "w, v or h",
-    "letter": "one letter, the intermediates' labels' (as --letter)",
+    "letter": "a single letter, for the intermediates' labels (as --letter)",
     "order": "level or written",
     "out": "a string such as \"y1,y2\" or a list of names",
     "digits": "an integer from 0 to 17",

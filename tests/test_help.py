@@ -34,3 +34,23 @@ def test_reverse_help_does_not_offer_wrt_but_explains_it(run):
     assert "--wrt" in run("forward", "--help").stdout
     result = run("reverse", "x*y", "--at", "x=1,y=2", "--wrt", "x")
     assert result.exit_code == 2 and "--wrt is for forward mode" in result.stderr
+
+
+def test_key_help_lists_every_problem_key(run):
+    from adtrace.problems import PROBLEM_KEYS
+
+    out = run("key", "--help").stdout
+    assert "[[problem]]" in out
+    for key, what in PROBLEM_KEYS.items():
+        assert f"  {key}" in out and what.split()[0] in out
+
+
+def test_help_of_the_group_does_not_import_the_problem_table():
+    import subprocess
+    import sys
+
+    code = ("import sys, adtrace.cli as c; sys.argv = ['adtrace', '--help']\n"
+            "try:\n    c.main()\nexcept SystemExit:\n    pass\n"
+            "assert 'adtrace.problems' not in sys.modules, 'imported'")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
