@@ -247,9 +247,11 @@ def reverse(formula: str, **options: Any) -> None:
 @click.option("--out", metavar="NAME[,...]",
               help="Programs: which assigned names are outputs "
                    "(default: names never used later).")
+@click.option("--digits", type=click.IntRange(0, 17), default=4, show_default=True,
+              help="Decimals shown (JSON and CSV always have full precision).")
 @click.option("--standalone", is_flag=True,
               help="latex: a complete document rather than a fragment to \\input.")
-def compare(formula: str, at: tuple[str, ...], fmt: str, out: str | None,
+def compare(formula: str, at: tuple[str, ...], fmt: str, out: str | None, digits: int,
             standalone: bool) -> None:
     """Forward against reverse mode for the whole Jacobian: sweeps, operations, stored values.
 
@@ -266,7 +268,8 @@ def compare(formula: str, at: tuple[str, ...], fmt: str, out: str | None,
     from .render import render_compare
 
     _check(formula, at, standalone, fmt, COMPARE_FORMATS)
-    _show(run_compare(formula, ",".join(at), out=out), fmt, render_compare, standalone)
+    _show(run_compare(formula, ",".join(at), out=out, digits=digits), fmt, render_compare,
+          standalone)
 
 
 # --- adtrace graph ---------------------------------------------------------------------------

@@ -126,6 +126,7 @@ class Comparison:
     max_difference: float
     warnings: list[str] = field(default_factory=list)
     reverse_trace: Trace | None = field(default=None, repr=False, compare=False)
+    digits: int = 4  # decimals shown (as --digits)
 
     def as_dict(self) -> dict[str, object]:
         """The contract's ``adtrace compare --format json`` object (schema 1)."""
@@ -146,7 +147,8 @@ class Comparison:
         }
 
 
-def compare(formula: str, at: At, *, out: str | list[str] | None = None) -> Comparison:
+def compare(formula: str, at: At, *, out: str | list[str] | None = None,
+            digits: int = 4) -> Comparison:
     """Run forward and reverse mode for the full Jacobian of ``formula`` at ``at`` and
     count sweeps, operations and stored values (see the module's docstring)."""
     from .errors import BindingError
@@ -191,7 +193,7 @@ def compare(formula: str, at: At, *, out: str | list[str] | None = None) -> Comp
         outputs=[(name, values[node]) for name, node in program.outputs],
         primal_rows=rows, forward=forward, reverse=reverse, cheaper=cheaper,
         why=_why(forward, reverse, cheaper), jacobian=jacobian_view(reverse_trace),
-        max_difference=diff, warnings=warnings, reverse_trace=reverse_trace)
+        max_difference=diff, warnings=warnings, reverse_trace=reverse_trace, digits=digits)
 
 
 def live_values(program: Program) -> int:

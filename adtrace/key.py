@@ -114,7 +114,8 @@ def _solve(problem: Problem) -> Solution:
         except ImportError:
             raise ProblemSetError("mode = \"compare\" needs 'adtrace compare', which this "
                                   "installation does not have") from None
-        sol.comparison = compare(problem.formula, problem.at, out=problem.out)
+        sol.comparison = compare(problem.formula, problem.at, out=problem.out,
+                                 digits=problem.digits)
         return sol
     fwd_seed, rev_seed = problem.seed, problem.seed
     if problem.mode == "both" and problem.seed is not None:

@@ -123,3 +123,11 @@ def test_compare_counts_forward_sweeps_it_does_not_keep(run, tmp_path):
     result = run("compare", f"@{path}", "--at", gen.point(150), "--format", "json")
     assert result.exit_code == 2
     assert "more than the limit of 1,000,000" in result.stderr
+
+
+def test_digits_set_the_decimals_of_compare(run):
+    out = run("compare", "x1*x2 + sin(x1)", "--at", "x1=2,x2=3", "--digits", "2").stdout
+    assert "2.58" in out and "2.5839" not in out
+    md = run("compare", "x1*x2 + sin(x1)", "--at", "x1=2,x2=3", "--digits", "6",
+             "--format", "markdown").stdout
+    assert "2.583853" in md

@@ -295,7 +295,7 @@ def compare(c: Comparison, **_: Any) -> str:
     lines = [f"# Forward or reverse mode: {code(header(c.source))}", "",
              escape(f"At {point_text(t)}: n = {n:,} input{'s' * (n != 1)}, m = {m:,} output"
                     f"{'s' * (m != 1)}, {c.primal_rows:,} rows in the primal trace.")]
-    lines += compare_sections(c, level=2)
+    lines += compare_sections(c, level=2, digits=c.digits)
     return document(lines)
 
 

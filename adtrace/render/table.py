@@ -304,7 +304,7 @@ def compare(c: Comparison, *, color: bool = False, width: int = 80, **_: Any) ->
 
     console.print(Text(f"adtrace compare: {header(c.source)}", style="bold" if color else ""),
                   overflow="fold")
-    plain("at " + ", ".join(f"{name} = {fmt_number(v)}" for name, v in c.inputs))
+    plain("at " + ", ".join(f"{name} = {fmt_number(v, c.digits)}" for name, v in c.inputs))
     n, m = len(c.inputs), len(c.outputs)
     plain(f"n = {n:,} input{'s' * (n != 1)} ({_names(c.inputs)}), m = {m:,} output"
           f"{'s' * (m != 1)} ({_names(c.outputs)}), {c.primal_rows:,} rows in the primal trace")
@@ -326,7 +326,8 @@ def compare(c: Comparison, *, color: bool = False, width: int = 80, **_: Any) ->
     console.print(sweeps)
 
     _heading(console, f"Jacobian ∂{_group(c.outputs)}/∂{_group(c.inputs)}", color)
-    for line in jacobian_lines(c.jacobian, fmt_number, width, parts=False):
+    for line in jacobian_lines(c.jacobian, lambda x: fmt_number(x, c.digits), width,
+                               parts=False):
         plain(line)
     plain("forward mode fills one column per tangent sweep, reverse mode one row per adjoint "
           f"sweep; the two {_agreement(c)}")

@@ -82,7 +82,7 @@ def compare(c: Comparison, *, standalone: bool = False, **_: Any) -> str:
             *formula_block(t.program),
             rf"at {point_latex(t)}: $n = {n}$ input{'s' * (n != 1)}, $m = {m}$ "
             rf"output{'s' * (m != 1)}, {c.primal_rows:,} rows in the primal trace.",
-            *compare_sections(c)]
+            *compare_sections(c, digits=c.digits)]
     return document(body, standalone=standalone, head=f"adtrace compare: {one_line(c.source)}",
                     macros=False)
 
