@@ -205,13 +205,19 @@ def _split(name: str) -> tuple[str, str]:
 
 
 def _mark(name: str, mark: str) -> str:
-    """Put a combining dot or bar over the letters of a name: ``x1`` -> ``ẋ1``."""
+    """Put a combining dot or bar over a name: ``x1`` -> ``ẋ1``, ``gamma`` -> ``ḡamma``."""
     stem, rest = _split(name)
     if not stem:
         return name + mark
-    # NFC: the precomposed letter where Unicode has one (ẋ U+1E8B, as textbooks and the
-    # contract write it); a combining mark otherwise (x̄, v̇)
-    return unicodedata.normalize("NFC", stem + mark) + rest
+    return _marked_stem(stem, mark) + rest
+
+
+def _marked_stem(stem: str, mark: str) -> str:
+    """The mark over the first letter, where a reader looks for it (``ḡamma``, as LaTeX's
+    ``\\bar{\\gamma}``; not ``gammā``, which reads as a marked last letter).  NFC: the
+    precomposed letter where Unicode has one (ẋ U+1E8B, as textbooks and the contract
+    write it); a combining mark otherwise (x̄, v̇)."""
+    return unicodedata.normalize("NFC", stem[0] + mark) + stem[1:]
 
 
 def _latex_letters(stem: str) -> str:
@@ -390,7 +396,7 @@ class Labels:
                 continue
             marked = letters.get(s)
             if marked is None:
-                marked = letters[s] = unicodedata.normalize("NFC", s + mark)
+                marked = letters[s] = _marked_stem(s, mark)
             out.append(marked + rest)
         return out
 

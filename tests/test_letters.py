@@ -44,3 +44,11 @@ def test_a_problem_may_choose_the_letter(run, tmp_path):
                     'letter = "zz"\n', encoding="utf-8")
     result = run("key", str(path))
     assert result.exit_code == 2 and "problem 1" in result.stderr and "letter" in result.stderr
+
+
+@pytest.mark.parametrize("mode,mark", [("forward", "ġamma"), ("reverse", "ḡamma")])
+def test_a_long_name_carries_its_dot_or_bar_on_its_first_letter(run, mode, mark):
+    out = run(mode, "gamma*nu + x", "--at", "gamma=1.5,nu=2,x=1", "--no-check").stdout
+    assert mark in out and "gammā" not in out and "gammȧ" not in out
+    assert ("ṅu" if mode == "forward" else "n̄u") in out
+    assert ("ẋ" if mode == "forward" else "x̄") in out  # one letter: as before
