@@ -48,22 +48,16 @@ def _section(t: Trace, sweep: Sweep | None = None) -> tuple[list[Row | None], in
 
 
 def _grid(shown: list[Row | None], printer: RowPrinter, *, color: bool,
-          flows: bool = False) -> Any:
+          flows: bool = False, width: int = 80) -> Any:
+    """A section's rows in aligned columns, or stacked one per line where the columns
+    would not fit in ``width``."""
     from rich.table import Table
 
-    table = Table.grid(padding=(0, 1), pad_edge=False)
-    table.add_column(no_wrap=True, style="bold" if color else None)  # lhs
-    for _ in range(3):
-        table.add_column(no_wrap=True)  # =
-        table.add_column(overflow="fold")  # rule / numbers / value
     exact = any(row is not None and row.exact is not None for row in shown)  # --exact
-    if exact:
-        table.add_column(overflow="fold")
-    if flows:
-        table.add_column(style="dim" if color else None, overflow="fold")
+    rows: list[list[str] | None] = []
     for row in shown:
         if row is None:  # a placeholder line, replaced by the message in _print_grid
-            table.add_row(ELIDED)
+            rows.append(None)
             continue
         lhs, rhs, subst, value = printer.parts(row)
         cells = [lhs, "=" if rhs else "", rhs, "=" if subst else "", subst, "=", value]
@@ -71,8 +65,78 @@ def _grid(shown: list[Row | None], printer: RowPrinter, *, color: bool,
             cells.append(_exact(row.exact, value))
         if flows:
             cells.append(f"({row.flow})" if row.flow else "")
-        table.add_row(*cells)
+        rows.append(cells)
+    # the lhs, the = signs, the value and the note stay whole; rules and numbers may
+    # wrap between their terms
+    fit = _widths(rows, width, {0, 1, 3, 5, 6} | ({7 + exact} if flows else set()))
+    if fit is None:
+        return _stacked(rows, color, width)  # aligned, some label or number would break
+    fit += [None] * (7 + exact + flows - len(fit))
+    table = Table.grid(padding=(0, 1), pad_edge=False)
+    table.add_column(no_wrap=True, style="bold" if color else None)  # lhs
+    for k in range(3):
+        table.add_column(no_wrap=True)  # =
+        table.add_column(overflow="fold", width=fit[2 + 2 * k])  # rule, numbers, value
+    if exact:
+        table.add_column(overflow="fold", width=fit[7])
+    if flows:
+        table.add_column(style="dim" if color else None, overflow="fold", width=fit[-1])
+    for cells in rows:
+        table.add_row(*(cells if cells is not None else [ELIDED]))
     return table
+
+
+def _widths(rows: list[list[str] | None], width: int,
+            whole: set[int]) -> list[int | None] | None:
+    """Column widths that fit ``width`` with every cell broken only between its words
+    (the columns ``whole`` never, the others no narrower than their longest word: a
+    label, a number, a term without spaces); None if none do.  Columns that need not
+    shrink are left to their natural width (None)."""
+    from rich.cells import cell_len
+
+    natural: list[int] = []
+    least: list[int] = []
+    for cells in rows:
+        for k, cell in enumerate(cells or []):
+            if k == len(natural):
+                natural.append(0)
+                least.append(0)
+            natural[k] = max(natural[k], cell_len(cell))
+            least[k] = max(least[k], natural[k] if k in whole else max(
+                (cell_len(w) for w in cell.split()), default=0))
+    gaps = sum(1 for w in natural if w) - 1
+    if sum(least) + gaps > width:
+        return None
+    widths, excess = list(natural), sum(natural) + gaps - width
+    while excess > 0:  # narrow the columns with the most room to spare, one at a time
+        k = max(range(len(widths)), key=lambda j: widths[j] - least[j])
+        cut = min(widths[k] - least[k], excess)
+        widths[k] -= cut
+        excess -= cut
+    return [w if w != n else None for w, n in zip(widths, natural)]
+
+
+def _stacked(rows: list[list[str] | None], color: bool, width: int) -> Any:
+    """Rows too wide for aligned columns: one per line, ``lhs = rule = ... = value``,
+    wrapped between tokens (never inside a label or number), continuations indented."""
+    import textwrap
+
+    from rich.console import Group
+    from rich.text import Text
+
+    lines: list[Any] = []
+    for cells in rows:
+        if cells is None:
+            lines.append(Text(ELIDED))
+            continue
+        lhs, rest = cells[0], " ".join(c for c in cells[1:] if c)
+        wrapped = textwrap.wrap(f"{lhs} {rest}", width=width, break_long_words=False,
+                                break_on_hyphens=False, subsequent_indent="    ")
+        text = Text("\n".join(wrapped), no_wrap=True)
+        if color:
+            text.stylize("bold", 0, len(lhs))
+        lines.append(text)
+    return Group(*lines)
 
 
 def _print_grid(console: Any, section: tuple[list[Row | None], int], printer: RowPrinter,
@@ -83,7 +147,7 @@ def _print_grid(console: Any, section: tuple[list[Row | None], int], printer: Ro
     grid is drawn with a one-character placeholder row, which is then replaced.
     """
     shown, total = section
-    grid = _grid(shown, printer, color=color, flows=flows)
+    grid = _grid(shown, printer, color=color, flows=flows, width=console.width)
     if total <= MAX_ROWS:
         console.print(grid)
         return
