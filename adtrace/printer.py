@@ -23,11 +23,8 @@ from .expr import Call, D, Leaf, Val, evaluate
 from .notation import LatexPrinter, TextPrinter, fmt_number
 from .notation import latex_number as _latex_number
 from .program import Labels
-from .rows import ROW_KINDS, TARGET, Row
+from .rows import ROW_KINDS, Row
 
-#: what a number in a rule is (a site of a shape): the value at a place, its tangent or
-#: adjoint, the adjoint before an accumulation, or (with ``calls``) a call to evaluate
-VALUE, DERIVATIVE, BEFORE, CALL = range(4)
 HOLE = "\x00"  # never in a label or a number: marks the holes of a printed template
 TALL = "^{"  # what makes LaTeX parentheses grow (notation._parens): a tall hole carries it
 
@@ -73,11 +70,10 @@ class _Shape:
         self.tree = tree
         self.calls = calls
         self.printer = printer
-        # where numbers go, in the order expr.substitute puts them, and what each is
-        self.sites: list[tuple[int, Any]] = [
-            (CALL, d) if not isinstance(d, Leaf) else (VALUE, d.node) if d.role == "val" else
-            (BEFORE, d.node) if d.node == TARGET else (DERIVATIVE, d.node)
-            for d in _sites(tree, calls)]
+        # where numbers go, in the order expr.substitute puts them: a leaf's (place, role),
+        # or (with ``calls``) a whole function call to evaluate
+        self.sites: list[Any] = [(d.node, d.role) if isinstance(d, Leaf) else d
+                                 for d in _sites(tree, calls)]
         self.rule = _Template(printer.doprint(tree))
         self.numbers: dict[tuple, _Template] = {}
 
@@ -205,20 +201,11 @@ class RowPrinter:
 
     @staticmethod
     def _numbers_of(row: Row, nodes: tuple[int | None, ...], shape: _Shape) -> list[float]:
-        """The row's numbers, in the order of the shape's sites."""
-        values = row.trace.values  # type: ignore[union-attr]
-        derivs = row.sweep.values if row.sweep is not None else None
-        out = []
-        for kind, site in shape.sites:
-            if kind == VALUE:
-                out.append(values[nodes[site]])  # type: ignore[index]
-            elif kind == DERIVATIVE:
-                out.append(derivs[nodes[site]])  # type: ignore[index]
-            elif kind == BEFORE:
-                out.append(row.step.previous)  # type: ignore[union-attr]
-            else:
-                out.append(evaluate(site, lambda lf: row.place_value(nodes, lf.node, lf.role)))
-        return out  # type: ignore[return-value]
+        """The row's numbers, in the order of the shape's sites (Row.place_value)."""
+        value = row.place_value
+        return [value(nodes, *site) if site.__class__ is tuple else
+                evaluate(site, lambda lf: value(nodes, lf.node, lf.role))
+                for site in shape.sites]
 
     def cells_of_trees(self, row: Row) -> tuple[str, str, str, str]:
         """:meth:`cells` printed from the row's own trees, without templates."""
