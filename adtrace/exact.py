@@ -183,7 +183,7 @@ class _Work:
         return value is UNKNOWN or not exceeds_bounds(value)
 
     def misfit(self, labels: Labels, node: int, value: Any, role: str, sweep: str) -> Any:
-        self.too_large.append(labels.dot(node) if role == "dot" else labels.bar(node))
+        self.too_large.append(labels.marked(node, role))
         return UNKNOWN
 
     def run(self) -> None:
@@ -221,7 +221,7 @@ class _Work:
     def _show_forward(self, exact: Sweep, ex: ExactSweep) -> None:
         p, lab = self.t.program, self.t.labels
         for k, step in enumerate(exact.steps):
-            ex.steps[k] = self.show(step.value, lab.dot(step.node))
+            ex.steps[k] = self.show(step.value, lab.marked(step.node, "dot"))
         for i, name in enumerate(p.inputs):
             ex.values[i] = ex.seed[name]
         for step, shown in zip(exact.steps, ex.steps):
@@ -231,9 +231,9 @@ class _Work:
     def _show_reverse(self, sweep: Sweep, exact: Sweep, ex: ExactSweep) -> None:
         p, lab = self.t.program, self.t.labels
         for k, step in enumerate(exact.steps):
-            ex.steps[k] = self.show(step.value, lab.bar(step.node))
+            ex.steps[k] = self.show(step.value, lab.marked(step.node, "bar"))
         for node in range(p.n_nodes):
-            ex.values[node] = self.show(exact.values[node], lab.bar(node))
+            ex.values[node] = self.show(exact.values[node], lab.marked(node, "bar"))
         ex.result = {name: ex.values[i] for i, name in enumerate(p.inputs)}
 
     def finish(self) -> ExactValues:

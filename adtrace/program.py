@@ -336,17 +336,10 @@ class Labels:
             return p.inputs[node]
         return p.eqn(node).name or self.ids[node]
 
-    def dot(self, node: int) -> str:
-        return _mark(self.text[node], DOT)
-
-    def bar(self, node: int) -> str:
-        return _mark(self.text[node], BAR)
-
-    def dot_latex(self, node: int) -> str:
-        return _latex_mark(self.latex[node], "dot")
-
-    def bar_latex(self, node: int) -> str:
-        return _latex_mark(self.latex[node], "bar")
+    def marked(self, node: int, role: str) -> str:
+        """A node's name in ``role``: ``w1``, dotted ``ẇ1`` or barred ``w̄1``."""
+        text = self.text[node]
+        return text if role == "val" else _mark(text, DOT if role == "dot" else BAR)
 
     # the patterns of _split and _latex_mark, compiled once for marked_names
     _STEM = re.compile(r"([^\W\d_]+)(.*)")
@@ -354,8 +347,8 @@ class Labels:
 
     def marked_names(self, role: str, latex: bool = False) -> list[str]:
         """Every node's name in ``role``, in one pass: for ``"dot"`` and ``"bar"`` the same
-        as :meth:`dot`, :meth:`bar`, :meth:`dot_latex` or :meth:`bar_latex` of each node,
-        for ``"val"`` the plain names.
+        as :meth:`marked` (in LaTeX, ``_latex_mark``) of each node, for ``"val"`` the
+        plain names.
 
         A trace of 20,000 operations names every node this way; the marked letters
         (``ẋ``, ``t̄``) are made once per letter rather than once per node."""
@@ -402,9 +395,7 @@ class Labels:
 
     def leaf_text(self, leaf: Any) -> str:
         """A leaf's name: the node's label, dotted or barred as its role says."""
-        role = leaf.role
-        return self.text[leaf.node] if role == "val" else _mark(
-            self.text[leaf.node], DOT if role == "dot" else BAR)
+        return self.marked(leaf.node, leaf.role)
 
     def leaf_latex(self, leaf: Any) -> str:
         role = leaf.role

@@ -233,6 +233,6 @@ def partial_values(program: Program, labels: Labels, node: int,
 
 def check_finite(labels: Labels, node: int, value: float, role: str, sweep: str) -> float:
     if not math.isfinite(value):
-        name = labels.dot(node) if role == "dot" else labels.bar(node)
+        name = labels.marked(node, role)
         raise DomainError(f"{name} overflows to {fmt_number(value)} in the {sweep}")
     return value
