@@ -4,6 +4,8 @@ any size, and prints SymPy's derivatives only while they are small."""
 
 from __future__ import annotations
 
+import json
+import math
 from dataclasses import replace
 
 import mpmath
@@ -201,3 +203,62 @@ def test_printing_is_bounded_by_size_not_time() -> None:
     assert check.MAX_SHOWN >= 2_000
     t = trace("x1*x2 + sin(x1)", "x1=2,x2=3", check=False)
     assert check.tree_sizes(t) == [1, 1, 3, 2, 6]
+
+
+# --- x^y where x = 0 ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["forward", "reverse"])
+def test_x_to_the_y_at_zero_has_derivatives_0(mode: str, run) -> None:
+    for extra in ([], ["--wrt", "x"]) if mode == "forward" else ([],):
+        result = run(mode, "x^y", "--at", "x=0,y=2", *extra, "--format", "json")
+        assert result.exit_code == 0, result.stderr
+        doc = json.loads(result.stdout)
+        assert set(doc["derivatives"]["f"].values()) == {0}
+        assert doc["check"]["agree"] is True
+        assert all(e["agree"] is True for e in doc["check"]["entries"])
+
+
+def test_x_to_the_y_at_zero_prints_the_vanishing_partial(run) -> None:
+    out = run("reverse", "x^y", "--at", "x=0,y=2").stdout
+    assert "ȳ  = w̄1·0           = 1·0           = 0" in out
+    out = run("forward", "x^y", "--at", "x=0,y=2", "--wrt", "y").stdout
+    assert "ẇ1 = ẋ·y·x^(y - 1) + ẏ·0 = 0·2·0^(2 - 1) + 1·0 = 0" in out
+
+
+@pytest.mark.parametrize("at, which", [
+    ("x=0,y=0", "y"),  # 0^y jumps at y = 0
+    ("x=0,y=0.5", "x"),  # sqrt's slope at 0
+    ("x=-2,y=2", "y"),  # (-2)^y is not real for y near 2
+])
+def test_x_to_the_y_refuses_only_where_a_derivative_does_not_exist(run, at, which) -> None:
+    for extra in ([], ["--wrt", "x"]):
+        result = run("forward", "x^y", "--at", at, *extra)
+        assert result.exit_code == 3
+        assert result.stderr == (f"Error: w1 = x^y has no finite derivative with respect to "
+                                 f"{which} at {at.replace(',', ', ').replace('=', ' = ')}\n")
+
+
+@pytest.mark.parametrize("a, b", [(0, 2), (0, 1), (0, 3.5), (0, 0), (2, 3), (0.5, -1.5)])
+def test_pow_partials_agree_in_floats_and_in_sympy(a, b) -> None:
+    from adtrace.expr import FLOAT
+    from adtrace.symbolic import SYMPY
+
+    rule = RULES["pow"]
+    exact = (sympy.Rational(repr(a)), sympy.Rational(repr(b)))
+    for k, partial in enumerate(rule.partials):
+        symbolic = sympy.sympify(partial(SYMPY, *exact))
+        try:
+            value = float(partial(FLOAT, float(a), float(b)))
+        except ValueError:  # 0^0·ln(0): no derivative with respect to b there
+            assert (a, b, k) == (0, 0, 1) and not symbolic.is_finite
+            continue
+        assert math.isclose(value, float(symbolic), rel_tol=1e-15)
+
+
+def test_the_exact_walk_accepts_x_to_the_y_at_zero() -> None:
+    t = trace("x^y + 0^y", "x=0,y=2", check=False)
+    assert check._walk_exactly(t) == (True, None)
+    with chain.precision():
+        walk = chain.point_walk(t)
+    assert [p[0] for p in walk.partials[0]] == [0, 0]  # as limits: 0·2/0 and 0·ln(0)
