@@ -195,7 +195,7 @@ def _run(mode: str, formula: str, at: tuple[str, ...], fmt: str, no_check: bool,
     if t.check is not None and not t.check.agree:
         bad = [e for e in t.check.entries if e.agree is False]
         click.echo(f"Error: the symbolic check disagrees for ∂{bad[0].output}/∂{bad[0].input}: "
-                   f"AD {bad[0].ad!r}, SymPy {bad[0].value!r}", err=True)
+                   f"AD {bad[0].ad!r}, chain rule {bad[0].value!r}", err=True)
         sys.exit(ExitStatus.CHECK_FAILED)
 
 
@@ -417,8 +417,8 @@ def key(problems: str, output: str | None, fmt: str | None, worksheet: bool,
         bad = sol.disagreements()
         if bad:
             _fail(f"problem {sol.problem.number}: the symbolic check disagrees for "
-                  f"∂{bad[0].output}/∂{bad[0].input}: AD {bad[0].ad!r}, SymPy {bad[0].value!r}",
-                  status=ExitStatus.CHECK_FAILED)
+                  f"∂{bad[0].output}/∂{bad[0].input}: AD {bad[0].ad!r}, "
+                  f"chain rule {bad[0].value!r}", status=ExitStatus.CHECK_FAILED)
 
 
 def main() -> None:

@@ -67,6 +67,14 @@ def test_a_wrong_partial_fails_the_check(scale: str, mode: str, monkeypatch) -> 
             assert any(e.agree is False for e in t.check.entries)
 
 
+def test_a_wrong_partial_exits_1_naming_both_values(run, monkeypatch) -> None:
+    monkeypatch.setattr(program, "RULES", _faulty("sin", 0, FAULTS["flipped sign"]))
+    result = run("forward", "sin(x)", "--at", "x=1")
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: the symbolic check disagrees for ∂f/∂x: "
+                             "AD -0.5403023058681398, chain rule 0.5403023058681398\n")
+
+
 def test_a_fault_on_a_long_path_is_caught(monkeypatch) -> None:
     """The tolerance grows with the length of the paths, slowly: a factor 1 + 1e-7 in one
     partial of a 5,000-step chain still fails."""
