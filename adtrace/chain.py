@@ -1,20 +1,14 @@
 """The cross-check's verdict: the chain rule over the program's DAG, in mpmath at 30 digits.
 
-Nothing here reuses what the sweeps use.  Each operation's local partial derivatives are
-SymPy's ``diff`` of the op's own *value* rule (``ops.py``), not its ``partials``; they are
-derived once per operation and number of arguments, and evaluated at mpmath numbers by a
-small interpreter of SymPy trees (no ``eval``, ``exec`` or ``lambdify``).  The
-accumulation is this module's own: tangents forward for a sweep that seeds inputs,
-adjoints backward for one that seeds outputs, with the sweep's seed.
+Nothing here is what the sweeps use.  Each op's local partials are SymPy's ``diff`` of the
+op's own *value* rule (``ops.py``), not its ``partials``, derived once per op and number
+of arguments and evaluated at mpmath numbers by a small interpreter of SymPy trees (no
+``eval``, ``exec`` or ``lambdify``).  The accumulation is this module's own: tangents
+forward for a sweep that seeds inputs, adjoints backward for one that seeds outputs.
 
-Alongside every derivative it carries a bound on the error that floating point may make
-computing it (:class:`Derivative`), built from the magnitudes of the contributions and
-of the terms inside each partial.  An exact cancellation (``sin(x)^2 + cos(x)^2``,
-``x - x``) has a small bound, not a zero one; a flipped sign or a wrong factor of
-1 + 1e-7 in a contribution is far outside it, whether the derivative is 1e-20 or 1e20.
-
-A partial that is undefined where its operation is defined (``x^y·ln(x)`` at ``x = 0``)
-is taken as its limit there, by SymPy's ``limit``, a bounded number of times per check.
+Beside every derivative goes a bound on the error floating point may make computing it
+(:class:`Derivative`).  A partial undefined where its op is defined (``x^y·ln(x)`` at
+``x = 0``) is taken as its limit there, by SymPy's ``limit``, a bounded number of times.
 """
 
 from __future__ import annotations
@@ -36,17 +30,21 @@ from .tracing import Trace
 
 DIGITS = 30
 U = 2.0**-53  # the unit roundoff of a double: one rounding is off by at most U relative
-# The bound assumes one rounding (U) per arithmetic operation and two (one ulp) per
-# library function, at first order.  The sweeps' own formulas for a partial (``1/cos(a)^2``
-# where SymPy writes ``tan(a)^2 + 1``) round a few times more or less, and some libm
-# functions (sinh, cosh, tanh) are within two ulps, not one: a factor 8 covers both.  A
-# factor 1 + 1e-7 in a contribution stays far outside it (1e-7 against 8·U·a few per
-# operation on the path, some 1e-15·depth), and so does a flipped sign.
+# The tolerance.  In floating point every product ∂·u̇ and every sum rounds once (U), each
+# partial's formula loses U per operation and whatever its terms cancel, and all of it is
+# carried to the result times the partials on the way.  The walk computes that first-order
+# bound beside each derivative, from the magnitudes |∂|·|u̇| of the contributions and of the
+# terms inside each partial: it grows with the paths' length and with cancellation, never
+# with the derivative's scale, so ``sin(x)^2 + cos(x)^2`` (derivative 0) passes.  SAFETY
+# times it is allowed: libm's functions are within one ulp (2U), sinh/cosh/tanh two, and
+# the sweeps' formula for a partial (1/cos(a)^2) rounds a few times more or less than
+# SymPy's (tan(a)^2 + 1).  A factor 1 + 1e-7 in a contribution, or a flipped sign, moves it
+# by 1e-7 or 200% of its size, against 8·U (1e-15) per operation on its path.
 SAFETY = 8.0
 # Doubles hold nothing below 2^-1074, and lose digits below 2^-1022: a derivative that
 # small may have underflowed in the sweeps, so differences below this do not count.
 TINY = 2.0**-1022
-MAX_LIMITS = 16  # SymPy limits taken per check, at most (each some 10-50 ms)
+MAX_LIMITS = 16  # SymPy limits taken per walk, at most (each some 10-50 ms)
 
 Fn = Callable[[Sequence[Any]], tuple[Any, float]]  # args -> (value, error bound in units of U)
 
@@ -272,27 +270,24 @@ NAN, ZERO = mpf("nan"), mpf(0)
 
 
 class Walk:
-    """Every node's value and the local partials of every equation, at one point."""
+    """Every node's value and the local partials of every equation, at one point: ``values``
+    of the inputs (the others computed here), or of every node."""
 
-    def __init__(self, program: Program, inputs: Sequence[Any],
-                 constant: Callable[[Const], Any], values: Sequence[Any] | None = None) -> None:
-        self.program = program
-        self.limits = 0
-        n = program.n_inputs
-        vals: list[Any] = list(inputs) + [NAN] * len(program.eqns)
+    def __init__(self, program: Program, constant: Callable[[Const], Any],
+                 values: Sequence[Any]) -> None:
+        self.program, self.limits = program, 0
+        vals = list(values) + [NAN] * (program.n_nodes - len(values))
         self.partials: list[list[Partial | None]] = []
-        for k, eqn in enumerate(program.eqns):
+        for node, eqn in enumerate(program.eqns, program.n_inputs):
             args = [constant(a) if isinstance(a, Const) else vals[a] for a in eqn.args]
             loc = local(eqn.op, len(args))
-            if values is not None:
-                vals[n + k] = values[n + k]
-            else:
+            if node >= len(values):
                 try:
-                    vals[n + k] = loc.value(args)[0]
+                    vals[node] = loc.value(args)[0]
                 except Undefined:
                     pass  # stays nan, and so does all that depends on it
             self.partials.append([None if isinstance(a, Const) else
-                                  self._partial(loc, j, args, vals[n + k])
+                                  self._partial(loc, j, args, vals[node])
                                   for j, a in enumerate(eqn.args)])
         self.values = vals
 
@@ -315,13 +310,12 @@ class Walk:
 def point_walk(trace: Trace) -> Walk:
     """At the exact point: inputs and constants as given (``pi`` is π, ``0.1`` is 1/10)."""
     inputs = [const_eval(c.tree, MPMATH) for c in trace.point]
-    return Walk(trace.program, inputs, lambda c: const_eval(c.tree, MPMATH))
+    return Walk(trace.program, lambda c: const_eval(c.tree, MPMATH), inputs)
 
 
 def float_walk(trace: Trace) -> Walk:
     """At the values the sweeps computed with: every node and constant as its double."""
-    values = [mpf(v) for v in trace.values]
-    return Walk(trace.program, values[:trace.program.n_inputs], lambda c: mpf(c.value), values)
+    return Walk(trace.program, lambda c: mpf(c.value), [mpf(v) for v in trace.values])
 
 
 def primal_holds(trace: Trace) -> bool:
