@@ -31,8 +31,10 @@ from .tracing import Check, CheckEntry, Trace, row_text
 MAX_SHOWN = 2_000
 NOT_SHOWN = "not shown (too large)"
 #: An exact-point and a rounded-values derivative this close are the same derivative;
-#: further apart, the point is ill-conditioned (or singular) and the entry says so.
+#: further apart, the point is ill-conditioned (or singular) and the entry says so; and
+#: further apart than SINGULAR_RTOL, only an exact walk of the whole program tells which.
 NOTE_RTOL = 1e-9
+SINGULAR_RTOL = 0.01
 ILL = ("ill-conditioned here: agrees at the values the sweeps computed in floating point, "
        "where rounding moved the point")
 #: The exact walk stops (finding nothing) after this many equations, or at a value of more
@@ -87,18 +89,20 @@ def _verdicts(trace: Trace, specs: list[tuple[int, str, float]]) -> list[list[An
             d2 = second[k][name] if second else None
             if d2 is None or not d2.agrees(ad):
                 out.append([_finite(d1, d2), False, None])
-            elif _close(d1, d2):
+            elif _within(d1, d2, NOTE_RTOL):
                 out.append([float(d1), True, None])
             else:  # agrees where the sweeps ran, not at the point: ill-conditioned or singular
-                out.append([float(d2), "far", ILL])
+                out.append([float(d2), NEAR if _within(d1, d2, SINGULAR_RTOL) else FAR, ILL])
     return _explain(trace, out)
 
 
-def _close(d1: Any, d2: Any) -> bool:
+NEAR, FAR = "near", "far"  # verdicts pending the exact walk
+
+
+def _within(d1: Any, d2: Any, rtol: float) -> bool:
     import mpmath
 
-    return bool(mpmath.isfinite(d1.value) and
-                abs(d1.value - d2.value) <= NOTE_RTOL * abs(d2.value))
+    return bool(mpmath.isfinite(d1.value) and abs(d1.value - d2.value) <= rtol * abs(d2.value))
 
 
 def _finite(*ds: Any) -> float:
@@ -119,11 +123,13 @@ def _explain(trace: Trace, out: list[list[Any]]) -> list[list[Any]]:
     for v in out:
         if v[1] is False and trace.warnings:
             v[1], v[2] = None, KINKED
-    if any(v[1] is False or v[1] == "far" for v in out):
+    if any(v[1] in (False, NEAR, FAR) for v in out):
         complete, kink = _exact_point(trace)  # raises if undefined exactly there
         for v in out:
-            if v[1] == "far":
-                v[1], v[2] = (None, kink) if kink else (True, ILL) if complete else (False, None)
+            if v[1] in (NEAR, FAR):  # ill-conditioned, unless the walk stopped short of a
+                # singularity that a difference of more than SINGULAR_RTOL may be
+                ill = complete or v[1] == NEAR
+                v[1], v[2] = (None, kink) if kink else (True, ILL) if ill else (False, None)
             elif v[1] is False and kink:
                 v[1], v[2] = None, kink
     for v in out:

@@ -193,6 +193,17 @@ def test_an_ill_conditioned_point_agrees_where_the_sweeps_ran() -> None:
     assert e.agree is True and e.note == check.ILL and e.value == e.ad != 0
 
 
+def test_ill_conditioning_beyond_the_exact_walk_is_noted_when_slight() -> None:
+    """Past the exact walk's reach (70 nested sines), a difference of 4e-9 between the
+    point and the rounded values is ill-conditioning; one of 100% might be a singularity
+    (tests/test_hostile.py: the walk gives up, the disagreement stands)."""
+    sines = "; ".join(["t1 = sin(x)"] + [f"t{k} = sin(t{k - 1})" for k in range(2, 71)])
+    t = trace(sines + "; f = t70 + 1e6*(3*x - 0.9)^2", "x=0.3", out="f")
+    assert check._walk_exactly(t) == (False, None)
+    (e,) = t.check.entries
+    assert e.agree is True and e.note == check.ILL
+
+
 def test_near_a_pole_the_check_notes_ill_conditioning() -> None:
     (e,) = trace("tan(x)", "x=1.5707963").check.entries
     assert e.agree is True and e.note == check.ILL
