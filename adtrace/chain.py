@@ -41,12 +41,15 @@ U = 2.0**-53  # the unit roundoff of a double: one rounding is off by at most U 
 # SymPy's (tan(a)^2 + 1).  A factor 1 + 1e-7 in a contribution, or a flipped sign, moves it
 # by 1e-7 or 200% of its size, against 8·U (1e-15) per operation on its path.
 SAFETY = 8.0
-# Doubles hold nothing below 2^-1074, and lose digits below 2^-1022: a derivative that
-# small may have underflowed in the sweeps, so differences below this do not count.
+# Below 2^-1022 doubles lose digits (underflow): every rounding may also be off by 2^-1074
+# absolutely (ETA, in units of U; a partial's formula, by a few times that), and
+# differences below TINY do not count.
+ETA = 2.0**-1074 / U
 TINY = 2.0**-1022
 MAX_LIMITS = 16  # SymPy limits taken per walk, at most (each some 10-50 ms)
 
-Fn = Callable[[Sequence[Any]], tuple[Any, float]]  # args -> (value, error bound in units of U)
+NAN, ZERO = mpf("nan"), mpf(0)
+Fn = Callable[[Sequence[Any]], tuple[Any, Any]]  # args -> (value, error bound in units of U)
 
 
 class Undefined(Exception):
@@ -95,15 +98,15 @@ FUNCTIONS: dict[str, tuple[Callable[..., Any], Callable[[Any], Any] | None, floa
 }
 
 
-def _number(expr: Any) -> tuple[Any, float]:
+def _number(expr: Any) -> tuple[Any, Any]:
     """A SymPy number: its value and its rounding as a double (0 where it is one)."""
     if expr.is_Rational:
         p, q = int(expr.p), int(expr.q)
-        exact = q & (q - 1) == 0 and abs(p) < 2**53
-        return mpf(p) / q, 0.0 if exact else abs(p / q)
+        v = mpf(p) / q
+        return v, ZERO if q & (q - 1) == 0 and abs(p) < 2**53 else abs(v)
     if expr.is_extended_real and expr.is_finite:  # pi, E, a float
         v = +mpf(sympy.Float(expr, DIGITS + 5)._mpf_)
-        return v, abs(float(v))
+        return v, abs(v)
     raise Undefined  # zoo, nan, oo
 
 
@@ -111,7 +114,7 @@ def compile_expr(expr: Any, symbols: Sequence[Any]) -> Fn:
     """``expr`` as a function of the values of ``symbols``, giving (value, error bound)."""
     if expr.is_Symbol:
         i = list(symbols).index(expr)
-        return lambda a: (a[i], 0.0)
+        return lambda a: (a[i], ZERO)
     if expr.is_Atom:
         try:
             const = _number(expr)
@@ -128,55 +131,54 @@ def compile_expr(expr: Any, symbols: Sequence[Any]) -> Fn:
     return _call(type(expr).__name__, parts)
 
 
-def _undefined(a: Sequence[Any]) -> tuple[Any, float]:
+def _undefined(a: Sequence[Any]) -> tuple[Any, Any]:
     raise Undefined
 
 
 def _add(parts: list[Fn]) -> Fn:
-    def add(a: Sequence[Any]) -> tuple[Any, float]:
-        total, err, mag = mpf(0), 0.0, 0.0
+    def add(a: Sequence[Any]) -> tuple[Any, Any]:
+        total = err = mag = ZERO
         for f in parts:
             v, e = f(a)
             total += v
             err += e
-            mag += abs(float(v))
+            mag += abs(v)
         return total, err + (len(parts) - 1) * mag  # each addition rounds
 
     return add
 
 
 def _mul(parts: list[Fn]) -> Fn:
-    def mul(a: Sequence[Any]) -> tuple[Any, float]:
+    def mul(a: Sequence[Any]) -> tuple[Any, Any]:
         vs = [f(a) for f in parts]
         total = mpf(1)
         for v, _ in vs:
             total *= v
-        err = (len(parts) - 1) * abs(float(total))  # each product rounds
+        err = (len(parts) - 1) * abs(total)  # each product rounds
         for i, (_, e) in enumerate(vs):  # and a factor's error is times the others
             if e:
-                err += e * math.prod(abs(float(w)) for j, (w, _) in enumerate(vs) if j != i)
+                err += e * mpmath.fprod(abs(w) for j, (w, _) in enumerate(vs) if j != i)
         return total, err
 
     return mul
 
 
 def _pow(base: Fn, exponent: Fn, symbolic: bool) -> Fn:
-    def power(a: Sequence[Any]) -> tuple[Any, float]:
+    def power(a: Sequence[Any]) -> tuple[Any, Any]:
         (b, eb), (x, ex) = base(a), exponent(a)
         try:
             v = _real(mpmath.power(b, x))
         except ZeroDivisionError:
             raise Undefined from None
-        mag = abs(float(v))
-        err = 2 * mag  # pow is within one ulp
-        if v != 0 and symbolic:
+        err = 2 * abs(v)  # pow is within one ulp
+        if v != 0 and (symbolic or ex):
             # a variable exponent is often computed (the sweeps' b·a^(b-1) rounds b - 1):
             # an error of U·(|x| + 1) in it is an error of |ln b|·U·(|x| + 1) relative in v
-            err += abs(float(mpmath.log(abs(b)))) * (abs(float(x)) + 1) * mag
+            err += abs(mpmath.log(abs(b)) * v) * (abs(x) + 1 + ex)
         if eb:
-            err += abs(float(x * v / b)) * eb if b != 0 else math.inf
-        if ex and v != 0:
-            err += abs(float(mpmath.log(abs(b)))) * mag * ex
+            if b == 0:
+                raise Undefined
+            err += abs(x * v / b) * eb
         return v, err
 
     return power
@@ -187,12 +189,14 @@ def _call(name: str, parts: list[Fn]) -> Fn:
         raise TypeError(f"the check cannot evaluate SymPy's {name}")
     fn, slope, ulps = FUNCTIONS[name]
 
-    def call(a: Sequence[Any]) -> tuple[Any, float]:
+    def call(a: Sequence[Any]) -> tuple[Any, Any]:
         vs = [f(a) for f in parts]
         v = _real(fn(*[x for x, _ in vs]))
-        err = 2 * ulps * abs(float(v))
+        err = 2 * ulps * abs(v)
         if slope is not None:
-            err += sum(abs(float(slope(x))) * e for x, e in vs if e)
+            for x, e in vs:
+                if e:
+                    err += abs(slope(x)) * e
         return v, err
 
     return call
@@ -266,7 +270,6 @@ def _limit(loc: Local, k: int, args: Sequence[Any]) -> Any:
 
 
 Partial = tuple[Any, float, float]  # (value, error bound in units of U, |value| as a float)
-NAN, ZERO = mpf("nan"), mpf(0)
 
 
 class Walk:
@@ -294,7 +297,7 @@ class Walk:
     def _partial(self, loc: Local, j: int, args: list[Any], value: Any) -> Partial:
         try:
             v, err = loc.partials[j](args)
-            return v, err, abs(float(v))
+            return v, float(err) + 8 * ETA, abs(float(v))
         except Undefined:
             pass
         if mpmath.isfinite(value) and self.limits < MAX_LIMITS:
@@ -370,7 +373,7 @@ def forward(walk: Walk, seed: dict[str, float]) -> dict[str, Derivative]:
             terms += 1
         node = n + k
         dots[node], sizes[node] = total, abs(float(total))
-        errs[node] = err + terms * mag  # each product and each sum rounds
+        errs[node] = err + terms * (mag + ETA)  # each product and each sum rounds
     return {name: Derivative(dots[node], errs[node]) for name, node in p.outputs}
 
 
@@ -387,7 +390,7 @@ def reverse(walk: Walk, weights: dict[str, float]) -> dict[str, Derivative]:
             mags[node] += abs(w)
             counts[node] += 1
     for node in range(p.n_nodes - 1, n - 1, -1):
-        errs[node] += counts[node] * mags[node]  # its contributions each rounded twice
+        errs[node] += counts[node] * (mags[node] + ETA)  # each contribution rounded twice
         bar, eb = bars[node], errs[node]
         if not bar and not eb:
             continue
@@ -400,7 +403,7 @@ def reverse(walk: Walk, weights: dict[str, float]) -> dict[str, Derivative]:
             errs[a] += ap * eb + ep * size  # type: ignore[index]
             mags[a] += ap * size  # type: ignore[index]
             counts[a] += 1  # type: ignore[index]
-    return {name: Derivative(bars[i], errs[i] + counts[i] * mags[i])
+    return {name: Derivative(bars[i], errs[i] + counts[i] * (mags[i] + ETA))
             for i, name in enumerate(p.inputs)}
 
 

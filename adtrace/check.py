@@ -92,7 +92,8 @@ def _verdicts(trace: Trace, specs: list[tuple[int, str, float]]) -> list[list[An
             elif _within(d1, d2, NOTE_RTOL):
                 out.append([float(d1), True, None])
             else:  # agrees where the sweeps ran, not at the point: ill-conditioned or singular
-                out.append([float(d2), NEAR if _within(d1, d2, SINGULAR_RTOL) else FAR, ILL])
+                out.append([float(d2), NEAR if _within(d1, d2, SINGULAR_RTOL) else FAR, ILL,
+                            float(d1)])
     return _explain(trace, out)
 
 
@@ -130,12 +131,14 @@ def _explain(trace: Trace, out: list[list[Any]]) -> list[list[Any]]:
                 # singularity that a difference of more than SINGULAR_RTOL may be
                 ill = complete or v[1] == NEAR
                 v[1], v[2] = (None, kink) if kink else (True, ILL) if ill else (False, None)
+                if v[1] is False:
+                    v[0] = v[3]  # the chain rule's value at the point
             elif v[1] is False and kink:
                 v[1], v[2] = None, kink
     for v in out:
         if not math.isfinite(v[0]):  # (JSON has no nan)
             v[0], v[2] = 0.0, v[2] or NO_VALUE
-    return out
+    return [v[:3] for v in out]
 
 
 def _exact_point(trace: Trace) -> tuple[bool, str | None]:
