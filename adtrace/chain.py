@@ -304,7 +304,7 @@ class Walk:
             self.limits += 1
             try:
                 v = _limit(loc, j, args)
-                return v, 0.0, abs(float(v))
+                return v, 2 * abs(float(v)) + 8 * ETA, abs(float(v))
             except Undefined:
                 pass
         return NAN, 0.0, math.nan
