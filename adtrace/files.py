@@ -228,21 +228,32 @@ def terminal_style() -> tuple[bool, int]:
 
 def write_stdout(data: str | bytes, *, utf8: bool = False) -> None:
     """Write ``data`` to standard output and flush it: text in the stream's encoding (or
-    as UTF-8 bytes with ``utf8``), bytes as they are."""
+    as UTF-8 bytes with ``utf8``), bytes as they are.  Every byte is written or the
+    failure is raised: a pipe whose reader left takes part of a write and then refuses
+    the rest, which a single buffered write would not report."""
     out = sys.stdout
     if out is None:
         raise OutputError("cannot write the output: standard output is closed")
     try:
-        if isinstance(data, str) and not utf8:
+        buffer = getattr(out, "buffer", None)
+        if buffer is None:  # a text stream only (an embedding's, a test's)
+            if isinstance(data, bytes):
+                raise OutputError("cannot write the output: standard output takes no bytes")
             out.write(data)
             out.flush()
-        else:
-            buffer = getattr(out, "buffer", None)
-            if buffer is None:
-                raise OutputError("cannot write the output: standard output takes no bytes")
-            out.flush()
-            buffer.write(data.encode("utf-8") if isinstance(data, str) else data)
-            buffer.flush()
+            return
+        if isinstance(data, str):
+            if utf8:
+                data = data.encode("utf-8")
+            else:
+                if os.linesep != "\n":
+                    data = data.replace("\n", os.linesep)
+                data = data.encode(out.encoding or "utf-8", out.errors or "strict")
+        out.flush()
+        view = memoryview(data)
+        while view:
+            view = view[buffer.write(view) or 0:]
+        buffer.flush()
     except UnicodeEncodeError as e:
         bad = e.object[e.start]
         raise OutputError(f"cannot write the output: standard output's encoding "
