@@ -17,6 +17,7 @@ import click
 from . import __version__
 from .errors import AdtraceError, ExitStatus, one_line
 from .render import COMPARE, DOCUMENT, FORMATS, GRAPH, TRACE, names
+from .stops import Stopped, stop_on_signals
 
 # the registry only names modules: importing it is free
 TRACE_FORMATS, COMPARE_FORMATS, GRAPH_FORMATS, KEY_FORMATS = (
@@ -35,8 +36,9 @@ class AdtraceGroup(click.Group):
     """A group whose usage errors are one ``Error:`` line, and that never shows a traceback."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
-        from .files import ReaderGone
+        from .files import ReaderGone, forget_inputs
 
+        forget_inputs()
         kwargs["standalone_mode"] = False
         try:
             return super().main(*args, **kwargs)
@@ -65,32 +67,11 @@ class AdtraceGroup(click.Group):
             _fail(f"internal error ({type(e).__name__}: {e}); please report it with the "
                   "command that caused it", status=ExitStatus.INTERNAL)
 
-
-class Stopped(BaseException):
-    """A signal asked adtrace to stop (Ctrl-C, SIGTERM, SIGHUP).  Raised wherever the
-    command is, so that its ``finally`` blocks run: Graphviz is killed, a half-written
-    output file removed.  A BaseException: no ``except Exception`` swallows it."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-def _stop_on_signals() -> None:
-    """Turn SIGINT, SIGTERM and SIGHUP into :class:`Stopped` (once: a second signal while
-    the first is being handled is ignored).  A signal the parent set to be ignored
-    (``nohup``, a background job) stays ignored."""
-    stopping: list[int] = []
-
-    def stop(signum: int, frame: Any) -> None:
-        if not stopping:
-            stopping.append(signum)
-            raise Stopped(signum)
-
-    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
-        signum = getattr(signal, name, None)
-        if signum is not None and signal.getsignal(signum) is not signal.SIG_IGN:
-            signal.signal(signum, stop)
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:  # before click, which would print an empty line first
+            raise Stopped(signal.SIGINT) from None
 
 
 def _usage_message(e: click.UsageError) -> str:
@@ -466,7 +447,7 @@ def main() -> None:
     import gc
 
     gc.disable()
-    _stop_on_signals()
+    stop_on_signals()
     cli.main(prog_name="adtrace")
 
 

@@ -41,6 +41,11 @@ class ReaderGone(Exception):
     """Standard output's reader has closed the pipe (``adtrace ... | head -1``)."""
 
 
+def forget_inputs() -> None:
+    """Start a new command: no file has been read yet."""
+    _INPUTS.clear()
+
+
 def _kind(mode: int) -> str:
     """What a file that is not a regular file is, in words."""
     for test, what in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),

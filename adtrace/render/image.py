@@ -30,8 +30,10 @@ INSTALL_HINT = ("install Graphviz (Debian/Ubuntu: apt-get install graphviz; macO
 LARGE_HINT = "use --format dot or mermaid for the complete graph, or text for a summary"
 
 
-def graph(g: Graph, *, fmt: str = "svg", timeout: float = TIMEOUT, **_: Any) -> str | bytes:
-    """The DOT drawing as SVG text or PNG bytes (``fmt``)."""
+def graph(g: Graph, *, fmt: str = "svg", timeout: float | None = None,
+          **_: Any) -> str | bytes:
+    """The DOT drawing as SVG text or PNG bytes (``fmt``), within ``timeout`` seconds
+    (default :data:`TIMEOUT`)."""
     exe = shutil.which("dot")
     if exe is None:
         raise GraphvizMissing(f"--format {fmt} needs Graphviz's 'dot' program, which is not "
@@ -42,7 +44,8 @@ def graph(g: Graph, *, fmt: str = "svg", timeout: float = TIMEOUT, **_: Any) -> 
     args = [exe, f"-T{fmt}"]
     if fmt == "png":
         args.append(f"-Gdpi={PNG_DPI}")
-    out, err, status = _run(args, dot.graph(g).encode("utf-8"), timeout, len(g.nodes))
+    out, err, status = _run(args, dot.graph(g).encode("utf-8"),
+                            TIMEOUT if timeout is None else timeout, len(g.nodes))
     if status != 0 or not out:
         detail = err.decode("utf-8", "replace").strip().splitlines()
         raise GraphvizFailed("Graphviz's dot failed" + (f": {detail[0]}" if detail else ""))
