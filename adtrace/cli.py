@@ -206,7 +206,8 @@ def cli() -> None:
       adtrace reverse "ln(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5 --labels v
 
     Exit status: 0 success, 1 the cross-check disagrees, 2 bad input,
-    3 the formula is undefined at the point.
+    3 the formula is undefined at the point, 74 the output could not be
+    written, 130 interrupted, 141 the reader of standard output went away.
     """
 
 

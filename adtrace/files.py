@@ -21,7 +21,6 @@ import errno
 import os
 import stat
 import sys
-import tempfile
 
 from .errors import AdtraceError, BindingError, ExitStatus
 
@@ -139,6 +138,8 @@ def output_target(path: str) -> str:
 def write_output(path: str, data: str | bytes) -> None:
     """Write ``data`` (text as UTF-8) to the file ``path`` in one step: a temporary file in
     the same folder, then a rename over the target; on any failure the target is as it was."""
+    import tempfile  # (with shutil and the compressors: only when a file is written)
+
     target = output_target(path)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     folder, name = os.path.split(target)
