@@ -74,6 +74,8 @@ def read_text_file(path: str, limit: int, error: type[AdtraceError] = BindingErr
         raise error(f"{path}: no such file") from None
     except OSError as e:
         raise error(f"{path}: cannot be read ({_reason(e)})") from None
+    except ValueError:  # a NUL in the name
+        raise error(f"{path}: not a file name") from None
     if not stat.S_ISREG(mode):
         raise error(f"{path}: {_kind(mode)}, not a regular file: only files are read")
     try:
@@ -113,6 +115,8 @@ def output_target(path: str) -> str:
         st = None
     except OSError as e:
         raise BindingError(f"cannot write {path}: {_reason(e)}") from None
+    except ValueError:  # a NUL in the name
+        raise BindingError(f"cannot write {path}: not a file name") from None
     if st is not None and not stat.S_ISREG(st.st_mode):
         raise BindingError(f"cannot write {path}: it is {_kind(st.st_mode)}, not a regular "
                            "file (-o writes files; redirect standard output instead)")
@@ -156,7 +160,10 @@ def write_output(path: str, data: str | bytes) -> None:
             fh.write(raw)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
+        try:
+            os.chmod(tmp, mode)
+        except PermissionError:  # a file someone else owns: it becomes ours, as any new file
+            pass
         os.replace(tmp, target)
     except BaseException as e:
         try:

@@ -162,6 +162,14 @@ def test_every_file_is_read_by_one_function(run, folder, monkeypatch):
     assert [Path(p).name for p in read] == ["hw.toml", "f.txt", "f.txt"]
 
 
+def test_a_name_with_nul_is_bad_input():
+    """A problem set's string may hold NUL, which no file name can."""
+    with pytest.raises(BindingError, match="not a file name"):
+        files.read_text_file("a\0b", 10)
+    with pytest.raises(BindingError, match="not a file name"):
+        files.output_target("a\0b")
+
+
 def test_read_text_file_checks_the_opened_descriptor(tmp_path, monkeypatch):
     """A file swapped for a FIFO between the check and the open is refused, not waited on."""
     real = tmp_path / "f.txt"

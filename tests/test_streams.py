@@ -117,16 +117,16 @@ def test_fuzz_paths_never_hang_and_are_refused(tmp_path):
     formula = tmp_path / "f.txt"
     formula.write_text("x*y\n")
     for name, path in _paths(tmp_path).items():
-        if not name.endswith("missing-folder"):
-            proc = subprocess.Popen([ADTRACE, "graph", f"@{path}", "--format", "dot"],
-                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE)
+        for args in ((["graph", f"@{path}", "--format", "dot"], ["key", path])
+                     if not name.endswith("missing-folder") else ()):
+            proc = subprocess.Popen([ADTRACE, *args], stdin=subprocess.PIPE,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             try:
                 _, err = proc.communicate(timeout=TIMEOUT)
             finally:
                 proc.kill()
-            assert proc.returncode == 2, (name, err)
-            assert err.decode().count("\n") == 1, (name, err)
+            assert proc.returncode == 2, (name, args, err)
+            assert err.decode().count("\n") == 1, (name, args, err)
         proc = subprocess.Popen([ADTRACE, "graph", f"@{formula}", "--format", "dot", "-o", path],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE)
