@@ -152,7 +152,7 @@ def _checked(table: dict[str, Any], where: str) -> dict[str, Any]:
 
 def load_problem_set(path: str) -> ProblemSet:
     """Read and check a problem set; every mistake names the problem and the key."""
-    from .api import read_text_file
+    from .files import read_text_file
 
     text = read_text_file(path, MAX_FILE_CHARS, ProblemSetError)
     tomllib = _toml()

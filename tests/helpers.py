@@ -47,3 +47,10 @@ def pdflatex(folder: Path, name: str, runs: int = 1, overfull: bool = False) -> 
         log = (folder / f"{name}.log").read_text(errors="replace")
         assert "Overfull" not in log, re.findall(r"Overfull.*", log)
     return (folder / f"{name}.pdf").stat().st_size
+
+
+def adtrace_command() -> str | None:
+    """The installed ``adtrace`` command: the one beside this Python (a virtual
+    environment's), else the one on PATH."""
+    local = Path(sys.executable).parent / "adtrace"
+    return str(local) if local.exists() else shutil.which("adtrace")

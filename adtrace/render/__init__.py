@@ -45,6 +45,7 @@ class Format:
     color: bool = False  # drawn for a terminal: coloured when stdout is one
     standalone: bool = False  # --standalone prints a complete document
     binary: bool = False  # bytes, not text
+    utf8: bool = False  # declares its encoding (JSON, SVG): UTF-8 on every stream, never ASCII
     suffixes: tuple[str, ...] = ()  # an output file named so implies this format
 
 
@@ -53,13 +54,13 @@ FORMATS: dict[str, Format] = {
     "markdown": Format("markdown", (TRACE, COMPARE, DOCUMENT)),
     "latex": Format("latex", (TRACE, COMPARE, DOCUMENT), standalone=True,
                     suffixes=(".tex", ".latex")),
-    "json": Format("json", (TRACE, COMPARE)),
+    "json": Format("json", (TRACE, COMPARE), utf8=True),
     "csv": Format("csv", (TRACE, COMPARE)),
     "text": Format("text", (GRAPH,), color=True),
     "dot": Format("dot", (GRAPH,)),
     "mermaid": Format("mermaid", (GRAPH,)),
     "tikz": Format("latex", (GRAPH,)),  # LaTeX's graph, under the name of its picture
-    "svg": Format("image", (GRAPH,)),
+    "svg": Format("image", (GRAPH,), utf8=True),
     "png": Format("image", (GRAPH,), binary=True),
 }
 

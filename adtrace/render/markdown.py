@@ -20,7 +20,7 @@ from typing import Any
 
 from ..compare import DEFINITIONS, Comparison
 from ..graph import Graph
-from ..notation import fmt_number
+from ..notation import fmt_number, sym
 from ..printer import RowPrinter
 from ..program import Program
 from ..rows import Row, point_text, primal_rows, sweep_rows, sweep_title
@@ -242,7 +242,7 @@ def compare_sections(c: Comparison, *, level: int = 2, worksheet: Any = None, di
     for cost in (f, r):
         for s in shown_sweeps(cost):
             if s is None:
-                more = f"… {left_out(len(cost.sweeps)):,} more sweeps …"
+                more = sym(f"… {left_out(len(cost.sweeps)):,} more sweeps …")
                 body.append([cost.mode, escape(more), "", "", "", ""])
                 continue
             body.append([cost.mode, escape(s.title), escape(s.seed), cell(f"{s.primal:,}"),
@@ -259,7 +259,7 @@ def compare_sections(c: Comparison, *, level: int = 2, worksheet: Any = None, di
 
     if rules:
         lines += [*heading("How these are counted", level), ""]
-        lines += [f"- *{escape(key)}*: {escape(text)}." for key, text in DEFINITIONS.items()]
+        lines += [f"- *{escape(key)}*: {escape(sym(text))}." for key, text in DEFINITIONS.items()]
     for warning in c.warnings:
         lines += ["", escape(f"Warning: {warning}")]
     return lines
@@ -270,19 +270,19 @@ def jacobian(c: Comparison, *, digits: int = 4, blank: bool = False) -> list[str
     view = c.jacobian
     m, n = view.shape
     if m * n > MAX_JACOBIAN_ENTRIES:
-        return [escape(f"{m:,} × {n:,} entries: too many to show here "
-                       "(--format csv or json lists them all).")]
+        return [escape(sym(f"{m:,} × {n:,} entries: too many to show here "
+                           "(--format csv or json lists them all)."))]
 
     def entry(i: int, j: int) -> str:
         v = view.entries[i][j]
-        return "" if blank else ("·" if v is None else escape(fmt_number(v, digits)))
+        return "" if blank else (sym("·") if v is None else escape(fmt_number(v, digits)))
 
     if transposed(c):
         head = [""] + [escape(o) for o in view.outputs]
-        body = [[escape(f"∂/∂{x}")] + [entry(i, j) for i in range(m)]
+        body = [[escape(sym(f"∂/∂{x}"))] + [entry(i, j) for i in range(m)]
                 for j, x in enumerate(view.inputs)]
         return table(head, body, "l" + "r" * m)
-    head = [""] + [escape(f"∂/∂{x}") for x in view.inputs]
+    head = [""] + [escape(sym(f"∂/∂{x}")) for x in view.inputs]
     body = [[escape(o)] + [entry(i, j) for j in range(n)] for i, o in enumerate(view.outputs)]
     return table(head, body, "l" + "r" * n)
 
