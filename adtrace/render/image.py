@@ -10,6 +10,7 @@ Graphviz the error says how to install it, and ``--format dot`` still works.
 from __future__ import annotations
 
 import shutil
+import signal
 import subprocess
 from typing import Any
 
@@ -24,6 +25,8 @@ TIMEOUT = 15
 MAX_NODES = 300
 #: PNG resolution: labels stay readable when the picture is shown at full size
 PNG_DPI = 110
+#: the signals that stop adtrace (and with it ``dot``)
+STOPS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 
 INSTALL_HINT = ("install Graphviz (Debian/Ubuntu: apt-get install graphviz; macOS: "
                 "brew install graphviz; or your OS package manager), or use --format dot")
@@ -55,12 +58,19 @@ def graph(g: Graph, *, fmt: str = "svg", timeout: float | None = None,
 def _run(args: list[str], source: bytes, timeout: float, nodes: int) -> tuple[bytes, bytes, int]:
     """Run ``dot`` on ``source``: (stdout, stderr, exit status).  It never outlives this
     call: past ``timeout``, or when anything interrupts the wait, it is killed."""
+    # a signal that lands while Popen starts ``dot`` would leave it running with nobody to
+    # kill it: signals wait (blocked) until ``proc`` exists and the ``finally`` guards it
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
     try:
         proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, shell=False)
+                                stderr=subprocess.PIPE, shell=False,
+                                preexec_fn=lambda: signal.pthread_sigmask(signal.SIG_SETMASK,
+                                                                          blocked))
     except OSError as e:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         raise GraphvizFailed(f"could not run Graphviz's dot ({e.strerror or e})") from None
     try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         out, err = proc.communicate(source, timeout=timeout)
     except subprocess.TimeoutExpired:
         raise LimitError(f"Graphviz took longer than {timeout:g} s to lay out {nodes:,} "
