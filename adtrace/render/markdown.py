@@ -31,6 +31,7 @@ from .common import (
     cheaper_text,
     check_mark,
     check_name,
+    code_lines,
     header,
     left_out,
     one_line,
@@ -334,11 +335,13 @@ def sweep_seed(t: Trace, sweep: Sweep) -> str:
 
 
 def formula(program: Program) -> list[str]:
-    """The function as written: a code span, or a code block for a program of several lines."""
-    source = program.source.strip("\n")
-    if "\n" in source.strip():
-        return ["", "Function:", "", *code_block(source)]
-    return ["", f"Function: {code(source.strip())}"]
+    """The function as written: a code span, or a code block for a program of several lines.
+    Comments are the file's notes to its reader (a source, a command to run), not the
+    function: they are left out."""
+    lines = code_lines(program.source)
+    if len(lines) > 1:
+        return ["", "Function:", "", *code_block("\n".join(lines))]
+    return ["", f"Function: {code(lines[0] if lines else '')}"]
 
 
 def point(t: Trace, what: str) -> list[str]:
