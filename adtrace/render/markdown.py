@@ -228,13 +228,14 @@ def compare_sections(c: Comparison, *, level: int = 2, worksheet: Any = None, di
         return "" if blank else escape(text)
 
     lines = [*heading("Forward and reverse mode for the whole Jacobian", level), ""]
-    lines += table(["", "forward mode", "reverse mode"], [
-        ["sweeps", cell(f"{f.n_sweeps:,} (one per input)"),
-         cell(f"{r.n_sweeps:,} (one per output)")],
-        ["operations", cell(f"{f.operations:,}"), cell(f"{r.operations:,}")],
-        ["values stored", cell(f"{f.stored:,} ({f.stored_what})"),
-         cell(f"{r.stored:,} ({r.stored_what})")],
-    ], "lll")
+    # counts right-aligned, as every number in a table is; what they count beside them
+    lines += table(["", "forward mode", "", "reverse mode", ""], [
+        ["sweeps", cell(f"{f.n_sweeps:,}"), cell("(one per input)"), cell(f"{r.n_sweeps:,}"),
+         cell("(one per output)")],
+        ["operations", cell(f"{f.operations:,}"), "", cell(f"{r.operations:,}"), ""],
+        ["values stored", cell(f"{f.stored:,}"), cell(f"({f.stored_what})"),
+         cell(f"{r.stored:,}"), cell(f"({r.stored_what})")],
+    ], "lrlrl")
     lines += ["", "**Cheaper here:**" + ("" if blank else
                                          f" {escape(cheaper_text(c))}. {escape(c.why)}")]
 

@@ -24,6 +24,7 @@ from ..common import one_line
 from .comparison import compare_sections
 from .escaping import comment, escape, text_with_math
 from .function import formula_block, point_latex
+from .tables import TABLE_MACROS
 from .tikz import picture
 from .traces import seed_latex, trace_sections
 
@@ -39,8 +40,9 @@ PREAMBLE = [
     r"\setlength{\parindent}{0pt}",
     r"\setlength{\parskip}{0.6ex plus 0.3ex}",
 ]
-#: a line to write on, for worksheets
-MACROS = [r"\providecommand{\adblank}[1][4em]{\rule[-0.6ex]{#1}{0.4pt}}"]
+#: ``\adblank``: a line to write on, for worksheets; and the tables' macros
+#: (:data:`.tables.TABLE_MACROS`): every LaTeX table uses them
+MACROS = [r"\providecommand{\adblank}[1][4em]{\rule[-0.6ex]{#1}{0.4pt}}", *TABLE_MACROS]
 #: what a document with figures (graphs) needs besides
 GRAPH_PACKAGES = ("graphicx", "tikz")
 #: ``\adgraph{caption}{picture}``: the picture centred at its natural size, or scaled down
@@ -83,8 +85,7 @@ def compare(c: Comparison, *, standalone: bool = False, **_: Any) -> str:
             rf"at {point_latex(t)}: $n = {n}$ input{'s' * (n != 1)}, $m = {m}$ "
             rf"output{'s' * (m != 1)}, {c.primal_rows:,} rows in the primal trace.",
             *compare_sections(c, digits=c.digits)]
-    return document(body, standalone=standalone, head=f"adtrace compare: {one_line(c.source)}",
-                    macros=False)
+    return document(body, standalone=standalone, head=f"adtrace compare: {one_line(c.source)}")
 
 
 def graph(g: Graph, *, standalone: bool = False, **_: Any) -> str:
@@ -136,10 +137,10 @@ def figure(title: str, caption: str, g: Graph, level: int) -> list[str]:
 
 
 def document(body: list[str], *, standalone: bool = True, figures: bool = False,
-             head: str | None = None, macros: bool = True) -> str:
+             head: str | None = None) -> str:
     """``body`` as a complete document, or as a fragment to ``\\input`` that names the
-    packages it needs.  ``figures``: the body draws graphs; ``head``: a comment line
-    first; ``macros``: the fragment uses ``\\adblank`` (a document always defines it)."""
+    packages it needs and provides the macros it uses.  ``figures``: the body draws
+    graphs; ``head``: a comment line first."""
     lines = [comment(head)] if head else []
     graph_macros = GRAPH_MACROS if figures else []
     if standalone:
@@ -149,5 +150,5 @@ def document(body: list[str], *, standalone: bool = True, figures: bool = False,
     else:
         packages = PACKAGES + (GRAPH_PACKAGES if figures else ())
         lines += [comment(r"needs \usepackage{" + ",".join(packages) + "}"),
-                  *(MACROS if macros else []), *graph_macros, *body]
+                  *MACROS, *graph_macros, *body]
     return "\n".join(lines) + "\n"
