@@ -379,46 +379,67 @@ class KeyCommand(click.Command):
               help=_key_format_help())
 @click.option("--worksheet", is_flag=True,
               help="Leave the computed cells blank for students (the data stay).")
+@click.option("--worksheet-output", metavar="FILE",
+              help="Also write the worksheet to FILE, from the same run: -o gets the key. "
+                   "Its format is --format, or the one FILE's name implies.")
 @click.option("--standalone/--fragment", default=True, show_default=True,
               help="latex: a complete document, or a fragment to \\input.")
 def key(problems: str, output: str | None, fmt: str | None, worksheet: bool,
-        standalone: bool) -> None:
+        worksheet_output: str | None, standalone: bool) -> None:
     """Answer keys (or worksheets) for a problem set in TOML.
 
     Every problem is numbered and shows its statement, the function as written, the
-    point, the traces, the derivatives and the symbolic check.  The file's keys are
-    listed below (more in the project's docs/answer-keys.md).
+    point, the traces, the derivatives and the symbolic check (a worksheet leaves the
+    check out unless the problem asks for it).  The file's keys are listed below (more
+    in the project's docs/answer-keys.md).
 
     \b
     Examples:
       adtrace key samples/homework.toml -o key.md
       adtrace key samples/homework.toml --format latex -o key.tex
       adtrace key samples/homework.toml --worksheet -o worksheet.tex
+      adtrace key samples/homework.toml -o key.tex --worksheet-output worksheet.tex
     """
     from .key import format_for, render_key, solve
     from .problems import load_problem_set
 
+    if worksheet_output is not None and worksheet:
+        _fail("--worksheet-output writes the worksheet beside the key that -o (or standard "
+              "output) gets; drop --worksheet")
+    if worksheet_output is not None and output is not None and \
+            os.path.abspath(output) == os.path.abspath(worksheet_output):
+        _fail(f"-o and --worksheet-output are the same file: {output}")
     pset = load_problem_set(problems)
-    fmt = format_for(fmt, output)
     solutions = [solve(p) for p in pset.problems]
     for sol in solutions:
         for warning in sol.warnings():
             click.echo(f"Warning: problem {sol.problem.number}: {warning}", err=True)
-    text = render_key(pset, solutions, fmt, worksheet=worksheet, standalone=standalone)
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        try:
-            with open(output, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-        except OSError as e:
-            _fail(f"{output}: cannot write ({e.strerror or e})")
+    documents = [(output, render_key(pset, solutions, format_for(fmt, output),
+                                     worksheet=worksheet, standalone=standalone))]
+    if worksheet_output is not None:
+        documents.append((worksheet_output,
+                          render_key(pset, solutions, format_for(fmt, worksheet_output),
+                                     worksheet=True, standalone=standalone)))
+    for path, text in documents:
+        _write(path, text)
     for sol in solutions:
         bad = sol.disagreements()
         if bad:
             _fail(f"problem {sol.problem.number}: the symbolic check disagrees for "
                   f"∂{bad[0].output}/∂{bad[0].input}: AD {bad[0].ad!r}, SymPy {bad[0].value!r}",
                   status=ExitStatus.CHECK_FAILED)
+
+
+def _write(path: str | None, text: str) -> None:
+    """``text`` to the file ``path``, or to standard output."""
+    if path is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        with open(path, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+    except OSError as e:
+        _fail(f"{path}: cannot write ({e.strerror or e})")
 
 
 def main() -> None:

@@ -313,9 +313,22 @@ def graph(g: Graph, **_: Any) -> str:
     return "\n".join(["```mermaid", *flowchart(g).rstrip("\n").splitlines(), "```"]) + "\n"
 
 
-def title(text: str, subtitle: str | None) -> list[str]:
-    lines = [f"# {text_with_math(text)}"]
-    return lines + (["", text_with_math(subtitle)] if subtitle else [])
+def title(text: str, lines: list[str]) -> list[str]:
+    """``# title``, then each line (the course, the points in all) as a paragraph."""
+    out = [f"# {text_with_math(text)}"]
+    for line in lines:
+        out += ["", text_with_math(line)]
+    return out
+
+
+#: before a problem that starts a new page: invisible on screen, a page break when a
+#: browser (or a Markdown editor) prints the page
+PAGE_BREAK = '<div style="page-break-before: always"></div>'
+
+
+def problem(heading_text: str, opening: list[str], *, new_page: bool = False) -> list[str]:
+    """``## heading``, then the opening (statement, function, point)."""
+    return [*(["", PAGE_BREAK] if new_page else []), *heading(heading_text, 2), *opening]
 
 
 def heading(text: str, level: int) -> list[str]:
