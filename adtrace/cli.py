@@ -6,6 +6,7 @@ Importing this module imports click only: ``adtrace --help`` stays fast.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from collections.abc import Callable, Iterator
@@ -400,39 +401,54 @@ class KeyCommand(click.Command):
               help=_key_format_help())
 @click.option("--worksheet", is_flag=True,
               help="Leave the computed cells blank for students (the data stay).")
+@click.option("--worksheet-output", metavar="FILE",
+              help="Also write the worksheet to FILE, from the same run: -o gets the key. "
+                   "Its format is --format, or the one FILE's name implies.")
 @click.option("--standalone/--fragment", default=True, show_default=True,
               help="latex: a complete document, or a fragment to \\input.")
 @click.option("--ascii", "ascii_", is_flag=True, help=ASCII_HELP)
 def key(problems: str, output: str | None, fmt: str | None, worksheet: bool,
-        standalone: bool, ascii_: bool) -> None:
+        worksheet_output: str | None, standalone: bool, ascii_: bool) -> None:
     """Answer keys (or worksheets) for a problem set in TOML.
 
     Every problem is numbered and shows its statement, the function as written, the
-    point, the traces, the derivatives and the symbolic check.  The file's keys are
-    listed below (more in the project's docs/answer-keys.md).
+    point, the traces, the derivatives and the symbolic check (a worksheet leaves the
+    check out unless the problem asks for it).  The file's keys are listed below (more
+    in the project's docs/answer-keys.md).
 
     \b
     Examples:
       adtrace key samples/homework.toml -o key.md
       adtrace key samples/homework.toml --format latex -o key.tex
       adtrace key samples/homework.toml --worksheet -o worksheet.tex
+      adtrace key samples/homework.toml -o key.tex --worksheet-output worksheet.tex
     """
     from .files import output_target
     from .key import format_for, render_key, solve
     from .notation import sym
     from .problems import load_problem_set
 
-    if output is not None:
-        output_target(output)  # refused before the work, not after it
-    fmt = format_for(fmt, output)
-    with _notation(ascii_, fmt, output):
+    if worksheet_output is not None and worksheet:
+        _fail("--worksheet-output writes the worksheet beside the key that -o (or standard "
+              "output) gets; drop --worksheet")
+    targets = [path for path in (output, worksheet_output) if path is not None]
+    for path in targets:
+        output_target(path)  # refused before the work, not after it
+    if len(targets) == 2 and os.path.realpath(output) == os.path.realpath(worksheet_output):
+        _fail(f"-o and --worksheet-output are the same file: {output}")
+    key_fmt = format_for(fmt, output)
+    with _notation(ascii_, key_fmt, output):
         pset = load_problem_set(problems)
         solutions = [solve(p) for p in pset.problems]
         for sol in solutions:
             for warning in sol.warnings():
                 click.echo(f"Warning: problem {sol.problem.number}: {warning}", err=True)
-        _write(render_key(pset, solutions, fmt, worksheet=worksheet, standalone=standalone),
-               output, fmt)
+        _write(render_key(pset, solutions, key_fmt, worksheet=worksheet,
+                          standalone=standalone), output, key_fmt)
+        if worksheet_output is not None:
+            ws_fmt = format_for(fmt, worksheet_output)
+            _write(render_key(pset, solutions, ws_fmt, worksheet=True, standalone=standalone),
+                   worksheet_output, ws_fmt)
         for sol in solutions:
             bad = sol.disagreements()
             if bad:

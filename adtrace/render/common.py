@@ -43,11 +43,17 @@ def left_out(total: int) -> int:
     return total - HEAD_ROWS - TAIL_ROWS
 
 
+def code_lines(formula: str) -> list[str]:
+    """A formula's or program's lines as written, without comments and blank lines."""
+    lines = (line.split("#", 1)[0].rstrip() for line in formula.splitlines())
+    return [line for line in lines if line.strip()]
+
+
 def one_line(formula: str) -> str:
     """A program on one line: statements joined by '; ', comments dropped."""
     parts = []
-    for line in formula.splitlines():  # a comment may contain ';': drop it first
-        for statement in line.split("#", 1)[0].split(";"):
+    for line in code_lines(formula):  # a comment may contain ';': it is gone already
+        for statement in line.split(";"):
             if statement.strip():
                 parts.append(statement.strip())
     return "; ".join(parts)

@@ -31,6 +31,7 @@ from .common import (
     cheaper_text,
     check_mark,
     check_name,
+    code_lines,
     header,
     left_out,
     one_line,
@@ -227,13 +228,14 @@ def compare_sections(c: Comparison, *, level: int = 2, worksheet: Any = None, di
         return "" if blank else escape(text)
 
     lines = [*heading("Forward and reverse mode for the whole Jacobian", level), ""]
-    lines += table(["", "forward mode", "reverse mode"], [
-        ["sweeps", cell(f"{f.n_sweeps:,} (one per input)"),
-         cell(f"{r.n_sweeps:,} (one per output)")],
-        ["operations", cell(f"{f.operations:,}"), cell(f"{r.operations:,}")],
-        ["values stored", cell(f"{f.stored:,} ({f.stored_what})"),
-         cell(f"{r.stored:,} ({r.stored_what})")],
-    ], "lll")
+    # counts right-aligned, as every number in a table is; what they count beside them
+    lines += table(["", "forward mode", "", "reverse mode", ""], [
+        ["sweeps", cell(f"{f.n_sweeps:,}"), cell("(one per input)"), cell(f"{r.n_sweeps:,}"),
+         cell("(one per output)")],
+        ["operations", cell(f"{f.operations:,}"), "", cell(f"{r.operations:,}"), ""],
+        ["values stored", cell(f"{f.stored:,}"), cell(f"({f.stored_what})"),
+         cell(f"{r.stored:,}"), cell(f"({r.stored_what})")],
+    ], "lrlrl")
     lines += ["", "**Cheaper here:**" + ("" if blank else
                                          f" {escape(cheaper_text(c))}. {escape(c.why)}")]
 
@@ -311,9 +313,22 @@ def graph(g: Graph, **_: Any) -> str:
     return "\n".join(["```mermaid", *flowchart(g).rstrip("\n").splitlines(), "```"]) + "\n"
 
 
-def title(text: str, subtitle: str | None) -> list[str]:
-    lines = [f"# {text_with_math(text)}"]
-    return lines + (["", text_with_math(subtitle)] if subtitle else [])
+def title(text: str, lines: list[str]) -> list[str]:
+    """``# title``, then each line (the course, the points in all) as a paragraph."""
+    out = [f"# {text_with_math(text)}"]
+    for line in lines:
+        out += ["", text_with_math(line)]
+    return out
+
+
+#: before a problem that starts a new page: invisible on screen, a page break when a
+#: browser (or a Markdown editor) prints the page
+PAGE_BREAK = '<div style="page-break-before: always"></div>'
+
+
+def problem(heading_text: str, opening: list[str], *, new_page: bool = False) -> list[str]:
+    """``## heading``, then the opening (statement, function, point)."""
+    return [*(["", PAGE_BREAK] if new_page else []), *heading(heading_text, 2), *opening]
 
 
 def heading(text: str, level: int) -> list[str]:
@@ -334,11 +349,13 @@ def sweep_seed(t: Trace, sweep: Sweep) -> str:
 
 
 def formula(program: Program) -> list[str]:
-    """The function as written: a code span, or a code block for a program of several lines."""
-    source = program.source.strip("\n")
-    if "\n" in source.strip():
-        return ["", "Function:", "", *code_block(source)]
-    return ["", f"Function: {code(source.strip())}"]
+    """The function as written: a code span, or a code block for a program of several lines.
+    Comments are the file's notes to its reader (a source, a command to run), not the
+    function: they are left out."""
+    lines = code_lines(program.source)
+    if len(lines) > 1:
+        return ["", "Function:", "", *code_block("\n".join(lines))]
+    return ["", f"Function: {code(lines[0] if lines else '')}"]
 
 
 def point(t: Trace, what: str) -> list[str]:
