@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..notation import fmt_number
+from ..notation import ascii_on, fmt_number, sym
 from ..program import _mark
 
 if TYPE_CHECKING:
@@ -43,11 +43,17 @@ def left_out(total: int) -> int:
     return total - HEAD_ROWS - TAIL_ROWS
 
 
+def code_lines(formula: str) -> list[str]:
+    """A formula's or program's lines as written, without comments and blank lines."""
+    lines = (line.split("#", 1)[0].rstrip() for line in formula.splitlines())
+    return [line for line in lines if line.strip()]
+
+
 def one_line(formula: str) -> str:
     """A program on one line: statements joined by '; ', comments dropped."""
     parts = []
-    for line in formula.splitlines():  # a comment may contain ';': drop it first
-        for statement in line.split("#", 1)[0].split(";"):
+    for line in code_lines(formula):  # a comment may contain ';': it is gone already
+        for statement in line.split(";"):
             if statement.strip():
                 parts.append(statement.strip())
     return "; ".join(parts)
@@ -59,7 +65,7 @@ def header(source: str) -> str:
     if len(line) <= MAX_HEADER:
         return line
     statements = line.count("; ") + 1
-    return f"{line[:MAX_HEADER - 40].rsplit('; ', 1)[0]}; … ({statements:,} statements)"
+    return f"{line[:MAX_HEADER - 40].rsplit('; ', 1)[0]}; {sym('…')} ({statements:,} statements)"
 
 
 def result_name(t: Trace, sweep: Sweep, name: str) -> str:
@@ -68,31 +74,53 @@ def result_name(t: Trace, sweep: Sweep, name: str) -> str:
     if unit is None:
         return _mark(name, sweep.kind.mark)
     output, inp = sweep.kind.entry(unit, name)
-    return f"∂{output}/∂{inp}"
+    return sym(f"∂{output}/∂{inp}")
 
 
 def check_name(output: str, inp: str) -> str:
     """A check entry's name: ∂f/∂x1, or a weighted/directional one for --seed sweeps."""
     if "=" in output:
-        return f"{output} · ∂/∂{inp}"
+        return sym(f"{output} · ∂/∂{inp}")
     if "=" in inp:
-        return f"∂{output} along {inp}"
-    return f"∂{output}/∂{inp}"
+        return sym(f"∂{output} along {inp}")
+    return sym(f"∂{output}/∂{inp}")
 
 
 def check_mark(agree: bool | None) -> str:
-    return "✓" if agree else ("✗" if agree is False else "–")
+    return sym("✓" if agree else ("✗" if agree is False else "–"))
 
 
 def terminal(color: bool, width: int) -> Any:
-    """A rich console printing into a buffer: colour only when asked, no box drawing."""
+    """A rich console printing into a buffer: colour only when asked, no box drawing
+    (and, in the ASCII notation, ASCII guides for trees)."""
     import io
 
     from rich.console import Console
 
-    return Console(file=io.StringIO(), width=width, color_system="standard" if color else None,
+    buffer = _AsciiBuffer() if ascii_on() else io.StringIO()
+    return Console(file=buffer, width=width, color_system="standard" if color else None,
                    force_terminal=color, no_color=not color, highlight=False, emoji=False,
                    soft_wrap=False)
+
+
+class _AsciiBuffer:
+    """A text buffer that says its encoding is ASCII: rich then draws with ASCII only."""
+
+    encoding = "ascii"
+
+    def __init__(self) -> None:
+        import io
+
+        self._text = io.StringIO()
+
+    def write(self, text: str) -> int:
+        return self._text.write(text)
+
+    def flush(self) -> None:
+        pass
+
+    def getvalue(self) -> str:
+        return self._text.getvalue()
 
 
 def printed(console: Any) -> str:
