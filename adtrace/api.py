@@ -5,36 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .bind import parse_assignments, parse_names
-from .errors import AdtraceError, BindingError
+from .errors import BindingError
+from .files import read_text_file
 from .kinds import SWEEP_KINDS, SweepKind
 from .parse import MAX_CHARS, check_trace_size, parse_constant, parse_program
 from .program import Const, Labels, Program
 from .tracing import Sweep, Trace, evaluate_primal, partial_values
 
 At = str | Mapping[str, object] | None
-
-
-def read_text_file(path: str, limit: int, error: type[AdtraceError] = BindingError) -> str:
-    """A UTF-8 text file, read with a bound; every failure is one ``error`` naming the path.
-
-    Reads one character past ``limit``, never more: ``/dev/zero`` or a pipe has no end.
-    """
-    try:
-        with open(path, encoding="utf-8-sig") as fh:
-            text = fh.read(limit + 1)
-    except FileNotFoundError:
-        raise error(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise error(f"{path}: is a directory, not a file") from None
-    except PermissionError:
-        raise error(f"{path}: permission denied") from None
-    except UnicodeDecodeError:
-        raise error(f"{path}: not a UTF-8 text file") from None
-    except OSError as e:
-        raise error(f"{path}: cannot be read ({e.strerror or e})") from None
-    if len(text) > limit:
-        raise error(f"{path}: the file is longer than {limit:,} characters, the limit")
-    return text
 
 
 def read_formula(formula: str) -> tuple[str, str | None]:

@@ -7,8 +7,10 @@ Importing this module imports click only: ``adtrace --help`` stays fast.
 from __future__ import annotations
 
 import os
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -16,6 +18,7 @@ import click
 from . import __version__
 from .errors import AdtraceError, ExitStatus, one_line
 from .render import COMPARE, DOCUMENT, FORMATS, GRAPH, TRACE, names
+from .stops import Stopped, stop_on_signals
 
 # the registry only names modules: importing it is free
 TRACE_FORMATS, COMPARE_FORMATS, GRAPH_FORMATS, KEY_FORMATS = (
@@ -34,6 +37,9 @@ class AdtraceGroup(click.Group):
     """A group whose usage errors are one ``Error:`` line, and that never shows a traceback."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        from .files import ReaderGone, forget_inputs
+
+        forget_inputs()
         kwargs["standalone_mode"] = False
         try:
             return super().main(*args, **kwargs)
@@ -42,18 +48,18 @@ class AdtraceGroup(click.Group):
             sys.exit(ExitStatus.OK)
         except click.UsageError as e:
             _fail(_usage_message(e))
-        except click.exceptions.Abort:
-            _fail("aborted", status=ExitStatus.BAD_INPUT)
+        except (click.exceptions.Abort, KeyboardInterrupt):
+            _fail("aborted", status=ExitStatus.INTERRUPTED)
+        except Stopped as e:
+            _fail("aborted" if e.signum == signal.SIGINT else "terminated", status=128 + e.signum)
         except click.exceptions.Exit as e:
             sys.exit(e.exit_code)
         except click.ClickException as e:
             _fail(e.format_message())
         except AdtraceError as e:
             _fail(e.message, e.context, e.status)
-        except KeyboardInterrupt:
-            _fail("interrupted", status=ExitStatus.BAD_INPUT)
-        except BrokenPipeError:
-            sys.exit(ExitStatus.OK)
+        except (ReaderGone, BrokenPipeError):
+            sys.exit(ExitStatus.READER_GONE)  # quietly, as a Unix tool killed by SIGPIPE
         except RecursionError:
             _fail("the input is nested too deeply", status=ExitStatus.BAD_INPUT)
         except MemoryError:
@@ -61,6 +67,12 @@ class AdtraceGroup(click.Group):
         except Exception as e:  # a bug: still one line, and a status that says so
             _fail(f"internal error ({type(e).__name__}: {e}); please report it with the "
                   "command that caused it", status=ExitStatus.INTERNAL)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:  # before click, which would print an empty line first
+            raise Stopped(signal.SIGINT) from None
 
 
 def _usage_message(e: click.UsageError) -> str:
@@ -98,26 +110,40 @@ def _check(formula: str, at: tuple[str, ...], standalone: bool, fmt: str,
 def _show(result: Any, fmt: str, draw: Callable[..., str], standalone: bool) -> None:
     """The warnings on stderr, then ``result`` drawn in ``fmt`` on stdout (in colour when
     the format is for a terminal and stdout is one)."""
+    from .files import terminal_style
+
     for warning in result.warnings:
         click.echo(f"Warning: {warning}", err=True)
-    color, width = _terminal()
+    color, width = terminal_style()
     color = color and FORMATS[fmt].color
-    click.echo(draw(result, fmt, color=color, width=width, standalone=standalone), nl=False,
-               color=color)
+    _write(draw(result, fmt, color=color, width=width, standalone=standalone), None, fmt)
 
 
-def _terminal() -> tuple[bool, int]:
-    """(colour?, width) for stdout: colour only on a terminal, and never with NO_COLOR."""
-    out = sys.stdout
-    tty = hasattr(out, "isatty") and out.isatty()
-    color = tty and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
-    width = 80
-    if tty:
-        try:
-            width = max(60, os.get_terminal_size(out.fileno()).columns)
-        except (OSError, ValueError):
-            width = 80
-    return color, width
+def _write(data: str | bytes, output: str | None, fmt: str) -> None:
+    """The command's output, to ``output`` or standard output (see adtrace.files)."""
+    from .files import write
+
+    write(data, output, utf8=FORMATS[fmt].utf8)
+
+
+@contextmanager
+def _notation(asked: bool, fmt: str, output: str | None) -> Iterator[None]:
+    """The notation of the command's output: ASCII with --ascii, or when standard output
+    cannot show the Unicode one (a file is UTF-8; JSON and SVG are UTF-8 everywhere)."""
+    from .notation import ascii_notation
+
+    on = asked
+    if not on and output is None and not (FORMATS[fmt].utf8 or FORMATS[fmt].binary):
+        from .files import stdout_encodes
+        from .notation import unicode_chars
+
+        on = not stdout_encodes(unicode_chars())
+    with ascii_notation(on):
+        yield
+
+
+ASCII_HELP = ("Write the notation in ASCII: x1_dot, x1_bar, df/dx1, * (for e-mail and "
+              "autograders; also chosen when standard output cannot show Unicode).")
 
 
 def trace_options(mode: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -160,6 +186,7 @@ def _add_trace_options(f: Callable[..., Any], mode: str) -> Callable[..., Any]:
         click.option("--out", metavar="NAME[,...]",
                      help="Programs: which assigned names are outputs "
                           "(default: names never used later)."),
+        click.option("--ascii", "ascii_", is_flag=True, help=ASCII_HELP),
     ]
     for option in reversed(options):
         f = option(f)
@@ -180,23 +207,26 @@ def cli() -> None:
       adtrace reverse "ln(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5 --labels v
 
     Exit status: 0 success, 1 the cross-check disagrees, 2 bad input,
-    3 the formula is undefined at the point.
+    3 the formula is undefined at the point, 74 the output could not be
+    written, 130 interrupted, 141 the reader of standard output went away.
     """
 
 
 def _run(mode: str, formula: str, at: tuple[str, ...], fmt: str, no_check: bool,
-         standalone: bool = False, **options: Any) -> None:
+         ascii_: bool, standalone: bool = False, **options: Any) -> None:
     from .api import trace
+    from .notation import sym
     from .render import render
 
-    _check(formula, at, standalone, fmt, TRACE_FORMATS)
-    t = trace(formula, ",".join(at), mode=mode, check=not no_check, **options)
-    _show(t, fmt, render, standalone)
-    if t.check is not None and not t.check.agree:
-        bad = [e for e in t.check.entries if e.agree is False]
-        click.echo(f"Error: the symbolic check disagrees for ∂{bad[0].output}/∂{bad[0].input}: "
-                   f"AD {bad[0].ad!r}, SymPy {bad[0].value!r}", err=True)
-        sys.exit(ExitStatus.CHECK_FAILED)
+    with _notation(ascii_, fmt, None):
+        _check(formula, at, standalone, fmt, TRACE_FORMATS)
+        t = trace(formula, ",".join(at), mode=mode, check=not no_check, **options)
+        _show(t, fmt, render, standalone)
+        if t.check is not None and not t.check.agree:
+            bad = [e for e in t.check.entries if e.agree is False]
+            _fail(sym(f"the symbolic check disagrees for ∂{bad[0].output}/∂{bad[0].input}: "
+                      f"AD {bad[0].ad!r}, SymPy {bad[0].value!r}"),
+                  status=ExitStatus.CHECK_FAILED)
 
 
 @cli.command()
@@ -251,8 +281,9 @@ def reverse(formula: str, **options: Any) -> None:
               help="Decimals shown (JSON and CSV always have full precision).")
 @click.option("--standalone", is_flag=True,
               help="latex: a complete document rather than a fragment to \\input.")
+@click.option("--ascii", "ascii_", is_flag=True, help=ASCII_HELP)
 def compare(formula: str, at: tuple[str, ...], fmt: str, out: str | None, digits: int,
-            standalone: bool) -> None:
+            standalone: bool, ascii_: bool) -> None:
     """Forward against reverse mode for the whole Jacobian: sweeps, operations, stored values.
 
     Forward mode needs one tangent sweep per input, reverse mode one adjoint sweep
@@ -267,9 +298,10 @@ def compare(formula: str, at: tuple[str, ...], fmt: str, out: str | None, digits
     from .compare import compare as run_compare
     from .render import render_compare
 
-    _check(formula, at, standalone, fmt, COMPARE_FORMATS)
-    _show(run_compare(formula, ",".join(at), out=out, digits=digits), fmt, render_compare,
-          standalone)
+    with _notation(ascii_, fmt, None):
+        _check(formula, at, standalone, fmt, COMPARE_FORMATS)
+        _show(run_compare(formula, ",".join(at), out=out, digits=digits), fmt, render_compare,
+              standalone)
 
 
 # --- adtrace graph ---------------------------------------------------------------------------
@@ -299,9 +331,10 @@ def compare(formula: str, at: tuple[str, ...], fmt: str, out: str | None, digits
                    "(rendered by Graphviz's dot).")
 @click.option("-o", "--output", "output", metavar="FILE",
               help="Write to FILE instead of standard output.")
+@click.option("--ascii", "ascii_", is_flag=True, help=ASCII_HELP)
 def graph(formula: str, at: tuple[str, ...], mode: str | None, wrt: str | None,
           seed: str | None, labels: str, order: str, out: str | None, digits: int, fmt: str,
-          output: str | None) -> None:
+          output: str | None, ascii_: bool) -> None:
     """The computational graph: nodes with values, edges with local partials.
 
     Inputs, intermediates and outputs are drawn differently, and a node used
@@ -313,33 +346,22 @@ def graph(formula: str, at: tuple[str, ...], mode: str | None, wrt: str | None,
       adtrace graph "x1*x2 + sin(x1)" --format mermaid
       adtrace graph "x1*x2 + sin(x1)" --at x1=2,x2=3 --format png -o graph.png
     """
+    from .files import output_target, stdout_is_terminal, terminal_style
     from .graph import graph as build
     from .graph import render_graph
 
-    if FORMATS[fmt].binary and output is None and sys.stdout.isatty():
+    if FORMATS[fmt].binary and output is None and stdout_is_terminal():
         raise click.UsageError(f"--format {fmt} writes binary data: give -o FILE "
                                "(or redirect standard output to a file)")
-    g = build(formula, ",".join(at) if at else None, mode=mode, wrt=wrt, seed=seed,
-              labels=labels, order=order, out=out, digits=digits)
-    color, width = _terminal()
-    color = color and FORMATS[fmt].color and output is None
-    result = render_graph(g, fmt, color=color, width=width if output is None else 80)
-    if output is None:
-        if isinstance(result, bytes):
-            sys.stdout.buffer.write(result)
-            sys.stdout.flush()
-        else:
-            click.echo(result, nl=not result.endswith("\n"), color=color)
-        return
-    try:
-        if isinstance(result, bytes):
-            with open(output, "wb") as fh:
-                fh.write(result)
-        else:
-            with open(output, "w", encoding="utf-8") as fh:
-                fh.write(result if result.endswith("\n") else result + "\n")
-    except OSError as e:
-        raise click.UsageError(f"cannot write {output}: {e.strerror or e}") from None
+    if output is not None:
+        output_target(output)  # refused before the work, not after it
+    with _notation(ascii_, fmt, output):
+        g = build(formula, ",".join(at) if at else None, mode=mode, wrt=wrt, seed=seed,
+                  labels=labels, order=order, out=out, digits=digits)
+        color, width = terminal_style()
+        color = color and FORMATS[fmt].color and output is None
+        _write(render_graph(g, fmt, color=color, width=width if output is None else 80),
+               output, fmt)
 
 
 # --- adtrace key -----------------------------------------------------------------------------
@@ -379,46 +401,60 @@ class KeyCommand(click.Command):
               help=_key_format_help())
 @click.option("--worksheet", is_flag=True,
               help="Leave the computed cells blank for students (the data stay).")
+@click.option("--worksheet-output", metavar="FILE",
+              help="Also write the worksheet to FILE, from the same run: -o gets the key. "
+                   "Its format is --format, or the one FILE's name implies.")
 @click.option("--standalone/--fragment", default=True, show_default=True,
               help="latex: a complete document, or a fragment to \\input.")
+@click.option("--ascii", "ascii_", is_flag=True, help=ASCII_HELP)
 def key(problems: str, output: str | None, fmt: str | None, worksheet: bool,
-        standalone: bool) -> None:
+        worksheet_output: str | None, standalone: bool, ascii_: bool) -> None:
     """Answer keys (or worksheets) for a problem set in TOML.
 
     Every problem is numbered and shows its statement, the function as written, the
-    point, the traces, the derivatives and the symbolic check.  The file's keys are
-    listed below (more in the project's docs/answer-keys.md).
+    point, the traces, the derivatives and the symbolic check (a worksheet leaves the
+    check out unless the problem asks for it).  The file's keys are listed below (more
+    in the project's docs/answer-keys.md).
 
     \b
     Examples:
       adtrace key samples/homework.toml -o key.md
       adtrace key samples/homework.toml --format latex -o key.tex
       adtrace key samples/homework.toml --worksheet -o worksheet.tex
+      adtrace key samples/homework.toml -o key.tex --worksheet-output worksheet.tex
     """
+    from .files import output_target
     from .key import format_for, render_key, solve
+    from .notation import sym
     from .problems import load_problem_set
 
-    pset = load_problem_set(problems)
-    fmt = format_for(fmt, output)
-    solutions = [solve(p) for p in pset.problems]
-    for sol in solutions:
-        for warning in sol.warnings():
-            click.echo(f"Warning: problem {sol.problem.number}: {warning}", err=True)
-    text = render_key(pset, solutions, fmt, worksheet=worksheet, standalone=standalone)
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        try:
-            with open(output, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-        except OSError as e:
-            _fail(f"{output}: cannot write ({e.strerror or e})")
-    for sol in solutions:
-        bad = sol.disagreements()
-        if bad:
-            _fail(f"problem {sol.problem.number}: the symbolic check disagrees for "
-                  f"∂{bad[0].output}/∂{bad[0].input}: AD {bad[0].ad!r}, SymPy {bad[0].value!r}",
-                  status=ExitStatus.CHECK_FAILED)
+    if worksheet_output is not None and worksheet:
+        _fail("--worksheet-output writes the worksheet beside the key that -o (or standard "
+              "output) gets; drop --worksheet")
+    targets = [path for path in (output, worksheet_output) if path is not None]
+    for path in targets:
+        output_target(path)  # refused before the work, not after it
+    if len(targets) == 2 and os.path.realpath(output) == os.path.realpath(worksheet_output):
+        _fail(f"-o and --worksheet-output are the same file: {output}")
+    key_fmt = format_for(fmt, output)
+    with _notation(ascii_, key_fmt, output):
+        pset = load_problem_set(problems)
+        solutions = [solve(p) for p in pset.problems]
+        for sol in solutions:
+            for warning in sol.warnings():
+                click.echo(f"Warning: problem {sol.problem.number}: {warning}", err=True)
+        _write(render_key(pset, solutions, key_fmt, worksheet=worksheet,
+                          standalone=standalone), output, key_fmt)
+        if worksheet_output is not None:
+            ws_fmt = format_for(fmt, worksheet_output)
+            _write(render_key(pset, solutions, ws_fmt, worksheet=True, standalone=standalone),
+                   worksheet_output, ws_fmt)
+        for sol in solutions:
+            bad = sol.disagreements()
+            if bad:
+                _fail(sym(f"problem {sol.problem.number}: the symbolic check disagrees for "
+                          f"∂{bad[0].output}/∂{bad[0].input}: AD {bad[0].ad!r}, "
+                          f"SymPy {bad[0].value!r}"), status=ExitStatus.CHECK_FAILED)
 
 
 def main() -> None:
@@ -428,6 +464,7 @@ def main() -> None:
     import gc
 
     gc.disable()
+    stop_on_signals()
     cli.main(prog_name="adtrace")
 
 

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from .api import At, load
 from .forward import forward_sweep
 from .jacobian import JacobianView, jacobian_view
+from .notation import sym
 from .program import Program
 from .reverse import reverse_sweep
 from .tracing import Sweep, Trace, evaluate_primal, partial_values
@@ -257,7 +258,7 @@ def _why(forward: ModeCost, reverse: ModeCost, cheaper: str) -> str:
     n, m = forward.n_sweeps, reverse.n_sweeps
     rel = "n ≫ m" if n >= 4 * m else "n > m" if n > m else "m ≫ n" if m >= 4 * n else \
         "m > n" if m > n else "n = m"
-    shape = f"n = {_plural(n, 'input')} and m = {_plural(m, 'output')} ({rel})"
+    shape = f"n = {_plural(n, 'input')} and m = {_plural(m, 'output')} ({sym(rel)})"
     whole = "gradient" if m == 1 else "Jacobian"
     fops, rops = f"{forward.operations:,}", f"{reverse.operations:,}"
     if cheaper == "either":  # (so the sweeps tie too: n = m)

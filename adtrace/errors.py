@@ -11,6 +11,10 @@ class ExitStatus(IntEnum):
     BAD_INPUT = 2  # a formula, option, point or file that cannot be used
     UNDEFINED = 3  # a valid formula that is undefined (or not finite) at the point
     INTERNAL = 70  # a bug in adtrace itself (reported in one line, never a traceback)
+    OUTPUT = 74  # the output could not be written: a full disk, an I/O error, a closed stream
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
+    READER_GONE = 141  # standard output's reader went away (128 + SIGPIPE, as Unix tools)
+    TERMINATED = 143  # SIGTERM or SIGHUP (128 + SIGTERM)
 
 
 def one_line(text: str) -> str:

@@ -27,6 +27,7 @@ from .errors import AdtraceError, BindingError, ExitStatus
 from .expr import display_namespace, lift
 from .kinds import FORWARD, SWEEP_KINDS, SweepKind
 from .notation import LatexPrinter, TextPrinter, fmt_number, latex_number
+from .notation import sym as symbols
 from .program import Labels, Program, _latex_mark, _mark, latex_name
 from .tracing import arg_display, partial_values, primal_display
 
@@ -84,9 +85,9 @@ class GraphNode:
     def use_text(self) -> str | None:
         """``used 2×``; an output that operations also use says so: ``output, also used 1×``."""
         if self.role == "output" and self.users:
-            return f"output, also used {len(self.users)}×"
+            return symbols(f"output, also used {len(self.users)}×")
         if self.shared:
-            return f"used {len(self.users)}×"
+            return symbols(f"used {len(self.users)}×")
         return None
 
 
@@ -177,7 +178,7 @@ class Graph:
         factor = self.number(e.value)
         if factor.startswith("-"):
             factor = f"({factor})"
-        return f"{to} += {frm} · {factor} = {self.number(e.flow)}"
+        return f"{to} += {frm} {symbols('·')} {factor} = {self.number(e.flow)}"
 
     def flow_latex(self, e: GraphEdge) -> str | None:
         if self.mode is None or e.flow is None or e.value is None:
@@ -273,7 +274,7 @@ def build_graph(program: Program, labels: Labels, *, values: list[float] | None 
         for j, a in enumerate(eqn.args):
             if not isinstance(a, int):
                 continue
-            name = f"∂{lab.text[node]}/∂{lab.text[a]}"
+            name = symbols(f"∂{lab.text[node]}/∂{lab.text[a]}")
             name_latex = rf"\partial {lab.latex[node]} / \partial {lab.latex[a]}"
             if rule.routes:
                 # max/min: 1 for the argument that wins, 0 for the others

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .notation import fmt_number
+from .notation import fmt_number, sym
 from .program import BAR, DOT, _mark
 from .tracing import Trace
 
@@ -40,14 +40,14 @@ class Part:
     def describe(self, digits: int = 4) -> str:
         """``column ∂/∂x1 from tangent sweep 1``, ``row ∂y2/∂· from adjoint sweep 2``, ..."""
         if self.kind == "column":
-            return f"column ∂/∂{self.name} from {self.sweep_title}"
+            return sym(f"column ∂/∂{self.name} from {self.sweep_title}")
         if self.kind == "row":
-            return f"row ∂{self.name}/∂· from {self.sweep_title}"
+            return sym(f"row ∂{self.name}/∂· from {self.sweep_title}")
         mark = DOT if self.kind == "jvp" else BAR
         seed = ", ".join(f"{_mark(k, mark)} = {fmt_number(v, digits)}"
                          for k, v in self.seed.items() if v != 0) or "zero seed"
-        what = "Jacobian-vector product J·ẋ" if self.kind == "jvp" else \
-            "vector-Jacobian product ȳᵀ·J"
+        what = sym("Jacobian-vector product J·ẋ" if self.kind == "jvp" else
+                   "vector-Jacobian product ȳᵀ·J")
         return f"{what} from {self.sweep_title} ({seed})"
 
 

@@ -3,10 +3,10 @@
 :func:`solve` runs each problem of a :class:`~adtrace.problems.ProblemSet` (read by
 :func:`adtrace.problems.load_problem_set`); :func:`render_key` prints the whole
 document in any format that offers ``document`` in :data:`adtrace.render.FORMATS`
-(Markdown, LaTeX), built from that format's pieces (title, heading, paragraph, the
-function, the point, the traces, a comparison, figures): nothing here knows a format's
-syntax.  A worksheet is the same document with the computed cells left blank
-(:class:`Worksheet`).
+(Markdown, LaTeX), built from that format's pieces (title, a problem's heading and
+opening, paragraph, the function, the point, the traces, a comparison, figures):
+nothing here knows a format's syntax.  A worksheet is the same document with the
+computed cells left blank (:mod:`adtrace.worksheet`).
 
 One problem's part of the document is printed by :func:`problem_section`, which
 joins the parts listed in :data:`PARTS` (the traces, then the graph of a problem with
@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import AdtraceError, ProblemSetError
-from .kinds import FORWARD, REVERSE
 from .problems import Problem, ProblemSet
 from .render import DOCUMENT, FORMATS, DocumentFormat, load, names
+from .worksheet import Worksheet, blank_graph
 
 #: operations in one problem's program: a key is a document to read, not a data dump
 MAX_OPERATIONS = 1_000
@@ -144,35 +144,6 @@ def _split_seed(problem: Problem) -> tuple[str | None, str | None]:
     return (",".join(fwd) or None, ",".join(rev) or None)
 
 
-# --- worksheets --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Worksheet:
-    """Which cells a worksheet leaves blank: everything computed, unless ``given``.
-
-    Inputs and seeds stay (they are the problem's data); the rows' left-hand sides and
-    the names of outputs and results stay (the structure).  ``given`` may keep the
-    whole primal trace (``"primal"``) or the symbolic rule of every row (``"rules"``).
-    """
-
-    given: frozenset[str] = frozenset()
-
-    def hidden(self, row: Any) -> tuple[bool, bool, bool]:
-        """(rule, with values, value) blank for this row."""
-        kind = row.kind
-        if kind in ("input", "seed"):
-            return (False, False, False)
-        primal = kind == "primal" or (kind == "output" and getattr(row.rhs, "role", "") == "val")
-        if primal and "primal" in self.given:
-            return (False, False, False)
-        if kind in ("output", "result"):
-            return (False, False, True)
-        if "rules" in self.given:
-            return (False, True, True)
-        return (True, True, True)
-
-
 # --- the document ------------------------------------------------------------------------------
 
 Part = Callable[[Solution, DocumentFormat, "Worksheet | None"], list[str]]
@@ -186,10 +157,13 @@ def _traces_part(sol: Solution, doc: DocumentFormat, ws: Worksheet | None) -> li
                                     digits=sol.problem.digits, rules=False)
     lines: list[str] = []
     both = sol.forward is not None and sol.reverse is not None
+    # a worksheet's check would be a blank table of symbolic derivatives: only on request
+    check = ws is None or sol.problem.worksheet_check
     for t in sol.traces:
         title = f"Derivatives ({t.mode} mode)" if both else "Derivatives"
         lines += doc.trace_sections(t, level=3, worksheet=ws, primal=t is sol.traces[0],
-                                    check=t is sol.traces[-1], derivatives_title=title)
+                                    check=check and t is sol.traces[-1],
+                                    derivatives_title=title)
     return lines
 
 
@@ -199,7 +173,7 @@ def _graph(sol: Solution, ws: Worksheet | None) -> tuple[Any, Any, int | None]:
     An answer shows the values and the first sweep of reverse mode (mode ``both`` too:
     the adjoints are where the graph's fan-out shows) or of forward mode; a comparison
     shows values and partials only.  A worksheet draws the same graph with every
-    computed number blank (:func:`_blank_graph`).
+    computed number blank (:func:`adtrace.worksheet.blank_graph`).
     """
     from .graph import graph_of_trace
 
@@ -210,65 +184,8 @@ def _graph(sol: Solution, ws: Worksheet | None) -> tuple[Any, Any, int | None]:
         sweep = 0 if t.sweeps else None
     g = graph_of_trace(t, sweep)
     if ws is not None:
-        g = _blank_graph(g, rules="rules" in ws.given, primal="primal" in ws.given)
+        g = blank_graph(g, rules="rules" in ws.given, primal="primal" in ws.given)
     return g, t, sweep
-
-
-def _blank_graph(g: Any, *, rules: bool, primal: bool) -> Any:
-    """The worksheet's graph: structure, operations and partials' names stay; values,
-    partials, tangents and adjoints are lines to write on (what the sweep carries along
-    each edge is left out, to leave room), and a sum shows its terms
-    (``x̄1 = __ + __ = __``).  The problem's data stay: the inputs' values, a forward
-    sweep's input tangents, a reverse sweep's output weights.  The partials' formulas
-    stay only when ``rules`` are given, the values only when the ``primal`` trace is."""
-    from dataclasses import fields
-
-    from .graph import Graph
-    from .notation import fmt_number, latex_number
-
-    keep = {n.node for n in g.nodes
-            # the seeded nodes: a tangent sweep's inputs, an adjoint sweep's outputs
-            if (g.kind is FORWARD and n.role == "input")
-            or (g.kind is REVERSE and n.role == "output" and len(n.terms) <= 1)}
-
-    class BlankGraph(Graph):
-        def number(self, x: float) -> str:
-            return "____"
-
-        def number_latex(self, x: float) -> str:
-            return r"\rule{2em}{0.4pt}"  # on the baseline: clear of the edge below
-
-        def derivative_text(self, n: Any) -> str | None:
-            if n.node in keep and n.derivative is not None:
-                return f"{self.derivative_name(n.node)} = {fmt_number(n.derivative, self.digits)}"
-            return super().derivative_text(n)
-
-        def derivative_text_latex(self, n: Any) -> str | None:
-            if n.node in keep and n.derivative is not None:
-                return (f"{self.derivative_latex(n.node)} = "
-                        f"{latex_number(n.derivative, self.digits)}")
-            return super().derivative_text_latex(n)
-
-        def flow_text(self, e: Any) -> str | None:
-            return None  # an edge shows its partial only: room to write
-
-        def flow_latex(self, e: Any) -> str | None:
-            return None
-
-        def sweep_text(self) -> str | None:
-            return sweep
-
-    sweep = g.sweep_text()
-    blank = BlankGraph(**{f.name: getattr(g, f.name) for f in fields(g)})
-    for n in blank.nodes:  # the point is data: an input reads "x1 = 2"; so is a given primal
-        if (n.role == "input" or primal) and n.value is not None:
-            n.title += f" = {fmt_number(n.value, g.digits)}"
-            n.title_latex += f" = {latex_number(n.value, g.digits)}"
-            n.value = None
-    if not rules:
-        for e in blank.edges:
-            e.symbolic = e.symbolic_latex = ""
-    return blank
 
 
 def _graph_caption(doc: DocumentFormat, t: Any, sweep: int | None,
@@ -314,15 +231,18 @@ def _mode_text(sol: Solution) -> str:
 
 
 def problem_section(sol: Solution, fmt: str, worksheet: Worksheet | None = None) -> list[str]:
-    """One problem: heading, statement, the function as written, the point, then the parts."""
+    """One problem: heading (with its points), statement, the function as written, the
+    point, then the parts.  ``new_page`` starts any problem but the first on a new page."""
     doc: DocumentFormat = load(fmt, DOCUMENT)
     p = sol.problem
     ws = Worksheet(p.given) if worksheet is not None else None
-    lines = doc.heading(f"Problem {p.number}", 2)
+    opening: list[str] = []
     for par in _paragraphs(p.statement or ""):
-        lines += doc.paragraph(par)
-    lines += doc.formula(sol.program)
-    lines += doc.point(sol.point_trace, _mode_text(sol))
+        opening += doc.paragraph(par)
+    opening += doc.formula(sol.program)
+    opening += doc.point(sol.point_trace, _mode_text(sol))
+    heading = f"Problem {p.number}" + (f" ({points_text(p.points)})" if p.points else "")
+    lines = doc.problem(heading, opening, new_page=p.new_page and p.number > 1)
     for part in PARTS:
         lines += part(sol, doc, ws)
     return lines
@@ -332,12 +252,27 @@ def _paragraphs(text: str) -> list[str]:
     return [" ".join(par.split()) for par in re.split(r"\n\s*\n", text.strip()) if par.strip()]
 
 
+def points_text(points: float) -> str:
+    """``1 point``, ``2.5 points``, ``10 points``."""
+    shown = f"{points:g}" if points < 1e6 else f"{points:,.0f}"
+    return f"{shown} point{'' if points == 1 else 's'}"
+
+
+def title_lines(pset: ProblemSet) -> list[str]:
+    """Under the title: the course, and the points in all when every problem has points."""
+    lines = [pset.course] if pset.course else []
+    points = [p.points for p in pset.problems]
+    if all(points):
+        lines.append(f"Total: {points_text(sum(points))}")  # type: ignore[arg-type]
+    return lines
+
+
 def render_key(pset: ProblemSet, solutions: list[Solution], fmt: str = "markdown", *,
                worksheet: bool = False, standalone: bool = True) -> str:
-    """The whole document: title, course, then every problem in order."""
+    """The whole document: title, course, points in all, then every problem in order."""
     doc: DocumentFormat = load(fmt, DOCUMENT)
     ws = Worksheet() if worksheet else None
-    lines = doc.title(pset.title, pset.course)
+    lines = doc.title(pset.title, title_lines(pset))
     for sol in solutions:
         lines += problem_section(sol, fmt, ws)
     figures = any(sol.problem.graph for sol in solutions)

@@ -4,12 +4,20 @@ The printers here write the trees of :mod:`adtrace.expr`; one precedence table
 (``expr.PREC_*``) decides parentheses for text and LaTeX alike.  A call's LaTeX comes
 from each op's ``latex`` in the op table (:data:`LATEX_FUNCS`).  Numbers are written
 as a textbook writes them (:func:`fmt_number`), with the trace's digits.
+
+Text is written in Unicode (``ẋ1·x2``, ``∂f/∂x1``) or, with the ASCII setting
+(:func:`ascii_notation`: ``--ascii``, or a stream that cannot show Unicode), in ASCII
+(``x1_dot*x2``, ``df/dx1``): the labels' marks (``program.Labels``), the product sign of
+:class:`TextPrinter` and the symbols of :data:`ASCII_SYMBOLS` follow the setting.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from fractions import Fraction
 from functools import lru_cache
 
@@ -26,6 +34,51 @@ from .expr import (
     Val,
 )
 from .ops import RULES
+
+# --- the notation's characters: Unicode or ASCII -----------------------------------------
+
+#: The notation's own symbols (never a user's name: names are plain identifiers, with no
+#: combining dot or bar) and how the ASCII notation writes them.  A dot or bar over a
+#: letter, in a text such as ``v̇ += ∂v/∂u·u̇``, becomes a suffix: ``v_dot``.
+ASCII_SYMBOLS: dict[str, str] = {
+    "·": "*", "∂": "d", "…": "...", "×": "x", "≫": ">>", "⋮": ":", "←": "<-", "→": "->",
+    "✓": "ok", "✗": "NO", "–": "-", "ᵀ": "^T", "\u0307": "_dot", "\u0304": "_bar",
+}
+_TO_ASCII = str.maketrans(ASCII_SYMBOLS)
+_ASCII: ContextVar[bool] = ContextVar("adtrace_ascii_notation", default=False)
+
+
+def ascii_on() -> bool:
+    """Whether the ASCII notation is in force."""
+    return _ASCII.get()
+
+
+@contextmanager
+def ascii_notation(on: bool = True) -> Iterator[None]:
+    """Compute and print in the ASCII notation (``on``) within the block: labels ``x1_dot``,
+    ``x1_bar``, ``w^(1)_2``, products ``*``, ``df/dx1``.  Everything a trace shows, its
+    rows and its notes alike, is named when it is computed or printed inside the block."""
+    token = _ASCII.set(on)
+    try:
+        yield
+    finally:
+        _ASCII.reset(token)
+
+
+def sym(text: str) -> str:
+    """``text``, written with the notation's symbols, in the notation in force: as it is,
+    or in ASCII (``∂f/∂x1`` -> ``df/dx1``, ``J·ẋ`` -> ``J*x_dot``)."""
+    if not _ASCII.get() or text.isascii():
+        return text
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", text).translate(_TO_ASCII))
+
+
+def unicode_chars() -> str:
+    """Every character of the Unicode notation that is not ASCII: a stream that cannot
+    encode them all is given the ASCII notation."""
+    marked = "".join(unicodedata.normalize("NFC", c + m) for c in "wxyzvuf" for m in "\u0307\u0304")
+    return "".join(ASCII_SYMBOLS) + marked + "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁽⁾₀₁₂₃₄₅₆₇₈₉₋─│└├"
+
 
 # --- numbers -------------------------------------------------------------------------
 
@@ -62,11 +115,14 @@ def fmt_fraction(q: Fraction) -> str:
 
 
 class TextPrinter:
-    """Plain-text (Unicode) printer.  ``leaf`` names a trace quantity."""
+    """Plain-text printer.  ``leaf`` names a trace quantity; ``times`` is the product sign,
+    by default the notation's compact one (``ẋ1·x2``, in ASCII ``x1_dot*x2``)."""
 
-    def __init__(self, leaf: Callable[[Leaf], str], *, times: str = "·", digits: int = 4) -> None:
+    def __init__(self, leaf: Callable[[Leaf], str], *, times: str | None = None,
+                 digits: int = 4) -> None:
         self.leaf = leaf
-        self.times = times
+        self.compact = times is None  # products and quotients without spaces
+        self.times = times if times is not None else ("*" if ascii_on() else "·")
         self.digits = digits
 
     def doprint(self, d: D) -> str:
@@ -96,7 +152,7 @@ class TextPrinter:
                 return f"{left}{self.times}{right}"
             if d.op == "^":
                 return f"{left}^{right}"
-            if d.op == "/" and self.times == "·":
+            if d.op == "/" and self.compact:
                 return f"{left}/{right}"
             return f"{left} {d.op} {right}"
         raise TypeError(d)

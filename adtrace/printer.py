@@ -240,7 +240,7 @@ class RowPrinter:
 
         primal = ROW_KINDS[row.kind].printer == "primal"
         base = type(self._primal if primal else self._sym)
-        extra = {} if self.latex else {"times": " * " if primal else "·"}
+        extra = {} if self.latex else {"times": " * " if primal else None}
 
         class HolePrinter(base):  # type: ignore[valid-type,misc]
             def doprint(self, d: D) -> str:

@@ -40,6 +40,9 @@ PROBLEM_KEYS: dict[str, str] = {
     "check": "true or false",
     "given": "a list of \"primal\" and \"rules\"",
     "graph": "true or false",
+    "points": "a positive number, printed in the problem's heading",
+    "new_page": "true or false: start the problem on a new page",
+    "worksheet_check": "true or false: keep the symbolic check, blank, on the worksheet",
 }
 TOP_KEYS = ("title", "course", "defaults", "problem")
 
@@ -62,6 +65,9 @@ class Problem:
     check: bool = True
     given: frozenset[str] = frozenset()
     graph: bool = False
+    points: float | None = None
+    new_page: bool = False
+    worksheet_check: bool = False
     options: dict[str, Any] = field(default_factory=dict)  # every key as given (for extensions)
 
 
@@ -128,8 +134,12 @@ def _value(key: str, value: Any) -> Any:
     if key == "digits":
         ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 17
         return value if ok else None
-    if key in ("exact", "check", "graph"):
+    if key in ("exact", "check", "graph", "new_page", "worksheet_check"):
         return value if isinstance(value, bool) else None
+    if key == "points":
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) \
+            and 0 < value < 1e6 and value == value
+        return value if ok else None
     if key == "given":
         items = [value] if isinstance(value, str) else value
         if isinstance(items, list) and all(isinstance(v, str) and v in GIVEN for v in items):
@@ -152,7 +162,7 @@ def _checked(table: dict[str, Any], where: str) -> dict[str, Any]:
 
 def load_problem_set(path: str) -> ProblemSet:
     """Read and check a problem set; every mistake names the problem and the key."""
-    from .api import read_text_file
+    from .files import read_text_file
 
     text = read_text_file(path, MAX_FILE_CHARS, ProblemSetError)
     tomllib = _toml()

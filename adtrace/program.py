@@ -16,7 +16,7 @@ from typing import Any, Union
 
 from .errors import BindingError
 from .expr import DISPLAY, Atom, Bin, D
-from .notation import LatexPrinter
+from .notation import LatexPrinter, ascii_on
 from .ops import CONSTANTS, RULES
 
 # --- constants -------------------------------------------------------------------------
@@ -189,6 +189,8 @@ class Program:
 SUPERSCRIPT = str.maketrans("0123456789-()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁽⁾")
 SUBSCRIPT = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
 DOT, BAR = "\u0307", "\u0304"
+#: the ASCII notation's marks: a suffix after the whole name (``x1_dot``, ``v-1_bar``)
+ASCII_MARKS = {DOT: "_dot", BAR: "_bar"}
 GREEK = set(
     "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma "
     "tau upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi "
@@ -205,11 +207,25 @@ def _split(name: str) -> tuple[str, str]:
 
 
 def _mark(name: str, mark: str) -> str:
-    """Put a combining dot or bar over a name: ``x1`` -> ``ẋ1``, ``gamma`` -> ``ḡamma``."""
+    """Put a combining dot or bar over a name: ``x1`` -> ``ẋ1``, ``gamma`` -> ``ḡamma``;
+    in the ASCII notation, a suffix: ``x1_dot``, ``gamma_bar``."""
+    if ascii_on():
+        return name + ASCII_MARKS[mark]
     stem, rest = _split(name)
     if not stem:
         return name + mark
     return _marked_stem(stem, mark) + rest
+
+
+def unmark(text: str) -> str:
+    """The name under a dot or bar, in either notation: ``ẋ1`` -> ``x1``, ``f_bar`` -> ``f``."""
+    if ascii_on():
+        for suffix in ASCII_MARKS.values():
+            if text.endswith(suffix):
+                return text[: -len(suffix)]
+        return text
+    name = unicodedata.normalize("NFD", text).replace(DOT, "").replace(BAR, "")
+    return unicodedata.normalize("NFC", name)
 
 
 def _marked_stem(stem: str, mark: str) -> str:
@@ -299,13 +315,36 @@ class Labels:
                 latex.append(f"{L}_{{{j}}}")
         else:
             seen: dict[int, int] = {}
+            plain: list[str] = []  # the same in ASCII
             for i in range(program.n_nodes):
                 d = program.depth[i]
                 seen[d] = seen.get(d, 0) + 1
                 ids.append(f"{L}{d}_{seen[d]}")
                 text.append(f"{L}{f'({d})'.translate(SUPERSCRIPT)}{str(seen[d]).translate(SUBSCRIPT)}")
+                plain.append(f"{L}^({d})_{seen[d]}")
                 latex.append(f"{L}^{{({d})}}_{{{seen[d]}}}")
-        self.ids, self.text, self.latex = ids, text, latex
+        self.ids, self.latex = ids, latex
+        self._text, self._ascii_text = text, (plain if scheme == "h" else text)
+        if ascii_on():
+            self._check_ascii(program)
+
+    @property
+    def text(self) -> list[str]:
+        """Every node's label as printed: ``w1``, ``v-1``, ``w⁽¹⁾₂`` (ASCII: ``w^(1)_2``)."""
+        return self._ascii_text if ascii_on() else self._text
+
+    @staticmethod
+    def _check_ascii(program: Program) -> None:
+        """In the ASCII notation ``x_bar`` is the adjoint of ``x``: a name that ends so
+        would read as a mark."""
+        for name in program.user_names():
+            for suffix in ASCII_MARKS.values():
+                if name.endswith(suffix):
+                    role = "tangent" if suffix == "_dot" else "adjoint"
+                    raise BindingError(
+                        f"'{name}' reads as the {role} of {name[: -len(suffix)] or 'nothing'} "
+                        "in the ASCII notation; rename it, or leave the ASCII notation "
+                        "(no --ascii, a UTF-8 output)")
 
     @staticmethod
     def _choose_letter(program: Program, scheme: str, asked: str | None = None) -> str:
@@ -357,6 +396,9 @@ class Labels:
             return list(names)
         if role not in ("dot", "bar"):
             raise ValueError(f"unknown role {role!r}")
+        if not latex and ascii_on():
+            suffix = ASCII_MARKS[DOT if role == "dot" else BAR]
+            return [name + suffix for name in names]
         if latex:
             head = self._LATEX_HEAD.match
             lines = "\n" in "".join(names)  # the pattern's (.*) stops at a line break

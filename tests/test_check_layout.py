@@ -142,3 +142,14 @@ mode = "reverse"
     assert result.exit_code == 0, result.stderr
     assert r"\texttt" not in (tmp_path / "key.tex").read_text(encoding="utf-8")
     assert pdflatex(tmp_path, "key", runs=1) > 10_000  # no overfull box: the lines break
+
+
+def test_the_ascii_notation_keeps_the_columns():
+    from adtrace.notation import ascii_notation
+
+    with ascii_notation():
+        t = trace(LONG, LONG_AT, mode="reverse")
+        lines = _check_lines(render_trace(t, "table", width=80))
+    assert all(line.isascii() and cell_len(line) <= 80 for line in lines)
+    assert sum(line.rstrip().endswith(" ok") for line in lines) == 4
+    assert any(line.lstrip().startswith("*") for line in lines)  # a break before a product

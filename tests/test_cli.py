@@ -132,7 +132,7 @@ def test_check_disagreement_exits_1(run, monkeypatch):
 
 
 def test_colour_only_on_a_terminal(monkeypatch):
-    from adtrace import cli
+    from adtrace import files
 
     class Tty:
         def isatty(self):
@@ -144,9 +144,9 @@ def test_colour_only_on_a_terminal(monkeypatch):
     monkeypatch.setattr(sys, "stdout", Tty())
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("TERM", "xterm")
-    assert cli._terminal() == (True, 80)
+    assert files.terminal_style() == (True, 80)
     monkeypatch.setenv("NO_COLOR", "1")
-    assert cli._terminal()[0] is False
+    assert files.terminal_style()[0] is False
 
 
 def test_colour_table_has_escapes_and_plain_has_none():

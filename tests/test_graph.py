@@ -287,10 +287,10 @@ def test_svg_and_png_files(run, tmp_path):
     assert "<svg" in svg and "w̄3 = 2.0971 + 1.2013 = 3.2984" in svg
 
 
-def test_missing_graphviz_is_one_line_error(run, monkeypatch):
+def test_missing_graphviz_is_one_line_error(run, monkeypatch, tmp_path):
     monkeypatch.setattr(shutil, "which", lambda *a, **k: None)
     for fmt in ("svg", "png"):
-        result = run("graph", WIKI, "--format", fmt, "-o", os.devnull)
+        result = run("graph", WIKI, "--format", fmt, "-o", str(tmp_path / f"g.{fmt}"))
         assert result.exit_code == 2
         lines = result.stderr.splitlines()
         assert len(lines) == 1 and lines[0].startswith("Error: ")

@@ -373,7 +373,7 @@ COMMANDS = {
     "key-binary": bad("key", "FILE", says="UTF-8", file=b"\xff\xfe"),
     "key-missing": bad("key", "no-such.toml", says="no such file"),
     "key-directory": bad("key", ".", says="directory"),
-    "key-endless": bad("key", "/dev/zero", says="limit"),
+    "key-endless": bad("key", "/dev/zero", says="not a regular file"),
 }
 
 CATEGORIES = {"injection": INJECTION, "dos": DOS, "syntax": SYNTAX, "point": POINT,

@@ -60,6 +60,10 @@ _OPERAND_ENDS = {"n", "d", ")"}  # an operand ends with a name, a number or ')'
 _LOOKALIKES = {"−": "-", "–": "-", "—": "-", "×": "*", "·": "*", "⋅": "*", "∗": "*",
                "÷": "/", "∕": "/", "＋": "+", "（": "(", "）": ")", "，": ","}
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+#: marks that read like the trace's own (a dot for a tangent, a bar for an adjoint, two
+#: dots for a second derivative), by what a name written without them would say
+_TRACE_MARKS = {"\u0307": ("a dot", "dot"), "\u0304": ("a bar", "bar"),
+                "\u0305": ("a bar", "bar"), "\u0308": ("two dots", "ddot")}
 
 
 class Checked:
@@ -260,6 +264,11 @@ def _missing_operator(src: Source, start: tuple[int, int], prev: tokenize.TokenI
 
 
 def _lookalike(ch: str) -> str:
+    if ch in _TRACE_MARKS:
+        return (f"{_TRACE_MARKS[ch][0]} over a letter reads as the trace's own mark, ẋ a "
+                "tangent and x̄ an adjoint: write another name")
+    if unicodedata.combining(ch):
+        return "a combining mark: write the name with plain or precomposed letters"
     if ch in _LOOKALIKES:
         return f"write '{_LOOKALIKES[ch]}'"
     if ch in _SUPERSCRIPTS:
@@ -278,6 +287,7 @@ def _check_name(src: Source, tok: tokenize.TokenInfo, prev: tokenize.TokenInfo |
     s = tok.string
     if len(s) > MAX_NAME_CHARS:
         raise src.error(f"a name longer than {MAX_NAME_CHARS} characters", line, col, LimitError)
+    _check_marks(src, s, line, col)
     # the tokenizer's names are wider than Python's identifiers ('x²')
     for k, ch in enumerate(s if not s.isidentifier() else ""):
         if ch in _SUPERSCRIPTS:
@@ -306,6 +316,23 @@ def _check_name(src: Source, tok: tokenize.TokenInfo, prev: tokenize.TokenInfo |
                         "parentheses", line, col)
     if prev.type in (_NAME, _NUMBER) or prev.string == ")":
         raise src.error(f"missing an operator between '{prev.string}' and '{s}'", line, col)
+
+
+def _check_marks(src: Source, s: str, line: int, col: int) -> None:
+    """Refuse a precomposed letter that carries a dot or a bar (``ā``, ``ẋ``): the trace
+    marks tangents and adjoints so, and ``ā = w̄1·ā`` could not be told from the adjoint
+    of ``a``.  (A combining mark after a letter, ``x̄``, is a token of its own, refused
+    with :func:`_lookalike`'s hint.)"""
+    for k, ch in enumerate(s):
+        parts = unicodedata.normalize("NFD", ch)
+        marks = [m for m in parts[1:] if m in _TRACE_MARKS]
+        if marks:
+            plain = "".join(c for c in unicodedata.normalize("NFD", s)
+                            if not unicodedata.combining(c))
+            words, suffix = _TRACE_MARKS[marks[0]]
+            raise src.error(f"'{s}': a letter with {words} reads as the trace's own mark (ẋ "
+                            "a tangent, x̄ an adjoint); write another name, such as "
+                            f"'{plain}{suffix}'", line, col + k)
 
 
 def _check_number(src: Source, tok: tokenize.TokenInfo,

@@ -45,6 +45,7 @@ class Format:
     color: bool = False  # drawn for a terminal: coloured when stdout is one
     standalone: bool = False  # --standalone prints a complete document
     binary: bool = False  # bytes, not text
+    utf8: bool = False  # declares its encoding (JSON, SVG): UTF-8 on every stream, never ASCII
     suffixes: tuple[str, ...] = ()  # an output file named so implies this format
 
 
@@ -53,13 +54,13 @@ FORMATS: dict[str, Format] = {
     "markdown": Format("markdown", (TRACE, COMPARE, DOCUMENT)),
     "latex": Format("latex", (TRACE, COMPARE, DOCUMENT), standalone=True,
                     suffixes=(".tex", ".latex")),
-    "json": Format("json", (TRACE, COMPARE)),
+    "json": Format("json", (TRACE, COMPARE), utf8=True),
     "csv": Format("csv", (TRACE, COMPARE)),
     "text": Format("text", (GRAPH,), color=True),
     "dot": Format("dot", (GRAPH,)),
     "mermaid": Format("mermaid", (GRAPH,)),
     "tikz": Format("latex", (GRAPH,)),  # LaTeX's graph, under the name of its picture
-    "svg": Format("image", (GRAPH,)),
+    "svg": Format("image", (GRAPH,), utf8=True),
     "png": Format("image", (GRAPH,), binary=True),
 }
 
@@ -96,16 +97,18 @@ class DocumentFormat(Protocol):
     piece's own spacing included) or, for inline text, a string.
 
     ``level`` is a heading's depth (1: the document's title; a format whose tables carry
-    their titles may ignore it); ``worksheet`` is an ``adtrace.key.Worksheet`` (which
-    cells to leave blank) or None for an answer key.  Text given to a piece is plain
+    their titles may ignore it); ``worksheet`` is an ``adtrace.worksheet.Worksheet``
+    (which cells to leave blank) or None for an answer key.  Text given to a piece is plain
     text that the piece escapes; ``title`` and ``paragraph`` keep ``$...$`` as math.
     """
 
-    def title(self, text: str, subtitle: str | None) -> list[str]:
-        """The document's title, and a subtitle (the course) under it."""
+    def title(self, text: str, lines: list[str]) -> list[str]:
+        """The document's title, and lines under it (the course, the points in all)."""
 
-    def heading(self, text: str, level: int) -> list[str]:
-        """A section heading."""
+    def problem(self, heading: str, opening: list[str], *, new_page: bool = False) -> list[str]:
+        """A problem's heading, then its opening (built from ``paragraph``, ``formula``
+        and ``point``), kept with the start of what follows where pages exist;
+        ``new_page``: the problem starts a new page."""
 
     def paragraph(self, text: str) -> list[str]:
         """A paragraph of prose."""

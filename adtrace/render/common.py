@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..notation import fmt_number
+from ..notation import ascii_on, fmt_number, sym
 from ..program import _mark
 
 if TYPE_CHECKING:
@@ -44,11 +44,17 @@ def left_out(total: int) -> int:
     return total - HEAD_ROWS - TAIL_ROWS
 
 
+def code_lines(formula: str) -> list[str]:
+    """A formula's or program's lines as written, without comments and blank lines."""
+    lines = (line.split("#", 1)[0].rstrip() for line in formula.splitlines())
+    return [line for line in lines if line.strip()]
+
+
 def one_line(formula: str) -> str:
     """A program on one line: statements joined by '; ', comments dropped."""
     parts = []
-    for line in formula.splitlines():  # a comment may contain ';': drop it first
-        for statement in line.split("#", 1)[0].split(";"):
+    for line in code_lines(formula):  # a comment may contain ';': it is gone already
+        for statement in line.split(";"):
             if statement.strip():
                 parts.append(statement.strip())
     return "; ".join(parts)
@@ -60,7 +66,7 @@ def header(source: str) -> str:
     if len(line) <= MAX_HEADER:
         return line
     statements = line.count("; ") + 1
-    return f"{line[:MAX_HEADER - 40].rsplit('; ', 1)[0]}; … ({statements:,} statements)"
+    return f"{line[:MAX_HEADER - 40].rsplit('; ', 1)[0]}; {sym('…')} ({statements:,} statements)"
 
 
 def result_name(t: Trace, sweep: Sweep, name: str) -> str:
@@ -69,20 +75,20 @@ def result_name(t: Trace, sweep: Sweep, name: str) -> str:
     if unit is None:
         return _mark(name, sweep.kind.mark)
     output, inp = sweep.kind.entry(unit, name)
-    return f"∂{output}/∂{inp}"
+    return sym(f"∂{output}/∂{inp}")
 
 
 def check_name(output: str, inp: str) -> str:
     """A check entry's name: ∂f/∂x1, or a weighted/directional one for --seed sweeps."""
     if "=" in output:
-        return f"{output} · ∂/∂{inp}"
+        return sym(f"{output} · ∂/∂{inp}")
     if "=" in inp:
-        return f"∂{output} along {inp}"
-    return f"∂{output}/∂{inp}"
+        return sym(f"∂{output} along {inp}")
+    return sym(f"∂{output}/∂{inp}")
 
 
 def check_mark(agree: bool | None) -> str:
-    return "✓" if agree else ("✗" if agree is False else "–")
+    return sym("✓" if agree else ("✗" if agree is False else "–"))
 
 
 #: the symbolic check's columns, as every format heads them
@@ -97,7 +103,7 @@ def check_legend(symbolic: list[str]) -> list[str]:
     """The legend under a check's table, given its derivatives as printed (text): what AD
     is, and H where a derivative uses the step (no variable prints as ``H(``: products
     are written with ``·``)."""
-    return [CHECK_LEGEND] + ([STEP_LEGEND] if uses_step(symbolic) else [])
+    return [sym(CHECK_LEGEND)] + ([STEP_LEGEND] if uses_step(symbolic) else [])
 
 
 def uses_step(symbolic: list[str]) -> bool:
@@ -106,14 +112,36 @@ def uses_step(symbolic: list[str]) -> bool:
 
 
 def terminal(color: bool, width: int) -> Any:
-    """A rich console printing into a buffer: colour only when asked, no box drawing."""
+    """A rich console printing into a buffer: colour only when asked, no box drawing
+    (and, in the ASCII notation, ASCII guides for trees)."""
     import io
 
     from rich.console import Console
 
-    return Console(file=io.StringIO(), width=width, color_system="standard" if color else None,
+    buffer = _AsciiBuffer() if ascii_on() else io.StringIO()
+    return Console(file=buffer, width=width, color_system="standard" if color else None,
                    force_terminal=color, no_color=not color, highlight=False, emoji=False,
                    soft_wrap=False)
+
+
+class _AsciiBuffer:
+    """A text buffer that says its encoding is ASCII: rich then draws with ASCII only."""
+
+    encoding = "ascii"
+
+    def __init__(self) -> None:
+        import io
+
+        self._text = io.StringIO()
+
+    def write(self, text: str) -> int:
+        return self._text.write(text)
+
+    def flush(self) -> None:
+        pass
+
+    def getvalue(self) -> str:
+        return self._text.getvalue()
 
 
 def printed(console: Any) -> str:
@@ -176,7 +204,7 @@ def wrap_formula(text: str, width: int, indent: int = 2) -> list[str]:
     """A formula in lines of at most ``width`` cells, continuation lines indented by
     ``indent``.  It breaks only between terms or factors, never inside a name, number or
     function's name: before a binary ``+``/``-`` (which starts the next line, ``+ ln(x)``),
-    or before a ``·`` or ``/`` where no such break fits.  Of the breaks that fill at least
+    or before a ``·`` (``*``) or ``/`` where no such break fits.  Of the breaks that fill at least
     a quarter of the line, the one with the fewest open parentheses is taken, the rightmost of
     those.  A piece longer than a line (a long name) stands alone, and is longer."""
     from rich.cells import cell_len
@@ -205,8 +233,8 @@ def wrap_formula(text: str, width: int, indent: int = 2) -> list[str]:
 
 
 #: where a formula may break: before a binary + or -, at a space (after a comma), before
-#: a product's · or a quotient's /
-_BREAKS = re.compile(r" [+-] | |(?=[·/])")
+#: a product's · (* in the ASCII notation) or a quotient's /
+_BREAKS = re.compile(r" [+-] | |(?=[·*/])")
 _NUMBER_END = re.compile(r"(?<![\w.])\d+$")
 _NUMBER_START = re.compile(r"\d+(?![\w.(])")
 
@@ -222,6 +250,6 @@ def _pieces(text: str) -> list[tuple[str, int, int]]:
     depth = 0
     for a, b in zip([0, *cuts], [*cuts, len(text)]):
         piece = text[a:b]
-        out.append((piece, depth, 1 if a and piece[:1] in "·/" else 0))
+        out.append((piece, depth, 1 if a and piece[:1] in "·*/" else 0))
         depth += piece.count("(") - piece.count(")")
     return out

@@ -53,11 +53,11 @@ from __future__ import annotations
 import csv
 import io
 import math
-import unicodedata
 from typing import Any
 
 from ..compare import Comparison
 from ..printer import RowPrinter
+from ..program import unmark
 from ..rows import Row, primal_rows, sweep_rows
 from ..tracing import Trace
 from .common import result_name
@@ -82,8 +82,7 @@ def cells_of(cells: dict[str, Any], columns: list[str]) -> dict[str, str]:
 
 def _row_id(t: Trace, row: Row) -> str:
     if row.kind in ("output", "result"):  # the user's name, without its dot or bar
-        name = unicodedata.normalize("NFD", getattr(row.lhs, "text", ""))
-        return unicodedata.normalize("NFC", name.replace("\u0307", "").replace("\u0304", ""))
+        return unmark(getattr(row.lhs, "text", ""))
     assert row.node is not None
     return t.labels.ids[row.node]
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..graph import Graph, GraphEdge, GraphNode
+from ..notation import sym
 from .common import one_line
 
 FONT = "DejaVu Sans"
@@ -75,7 +76,7 @@ def edge_label(g: Graph, e: GraphEdge) -> str:
 def title(g: Graph) -> list[str]:
     lines = [one_line(g.source)]
     if len(lines[0]) > 160:
-        lines[0] = lines[0][:159] + "…"
+        lines[0] = lines[0][:159] + sym("…")
     point = g.point_text()
     if point:
         lines.append(f"at {point}")

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..compare import DEFINITIONS, Comparison
 from ..graph import Graph
-from ..notation import fmt_number
+from ..notation import fmt_number, sym
 from ..printer import RowPrinter
 from ..program import Program
 from ..rows import Row, point_text, primal_rows, sweep_rows, sweep_title
@@ -33,6 +33,7 @@ from .common import (
     check_legend,
     check_mark,
     check_name,
+    code_lines,
     header,
     left_out,
     one_line,
@@ -231,13 +232,14 @@ def compare_sections(c: Comparison, *, level: int = 2, worksheet: Any = None, di
         return "" if blank else escape(text)
 
     lines = [*heading("Forward and reverse mode for the whole Jacobian", level), ""]
-    lines += table(["", "forward mode", "reverse mode"], [
-        ["sweeps", cell(f"{f.n_sweeps:,} (one per input)"),
-         cell(f"{r.n_sweeps:,} (one per output)")],
-        ["operations", cell(f"{f.operations:,}"), cell(f"{r.operations:,}")],
-        ["values stored", cell(f"{f.stored:,} ({f.stored_what})"),
-         cell(f"{r.stored:,} ({r.stored_what})")],
-    ], "lll")
+    # counts right-aligned, as every number in a table is; what they count beside them
+    lines += table(["", "forward mode", "", "reverse mode", ""], [
+        ["sweeps", cell(f"{f.n_sweeps:,}"), cell("(one per input)"), cell(f"{r.n_sweeps:,}"),
+         cell("(one per output)")],
+        ["operations", cell(f"{f.operations:,}"), "", cell(f"{r.operations:,}"), ""],
+        ["values stored", cell(f"{f.stored:,}"), cell(f"({f.stored_what})"),
+         cell(f"{r.stored:,}"), cell(f"({r.stored_what})")],
+    ], "lrlrl")
     lines += ["", "**Cheaper here:**" + ("" if blank else
                                          f" {escape(cheaper_text(c))}. {escape(c.why)}")]
 
@@ -246,7 +248,7 @@ def compare_sections(c: Comparison, *, level: int = 2, worksheet: Any = None, di
     for cost in (f, r):
         for s in shown_sweeps(cost):
             if s is None:
-                more = f"… {left_out(len(cost.sweeps)):,} more sweeps …"
+                more = sym(f"… {left_out(len(cost.sweeps)):,} more sweeps …")
                 body.append([cost.mode, escape(more), "", "", "", ""])
                 continue
             body.append([cost.mode, escape(s.title), escape(s.seed), cell(f"{s.primal:,}"),
@@ -263,7 +265,7 @@ def compare_sections(c: Comparison, *, level: int = 2, worksheet: Any = None, di
 
     if rules:
         lines += [*heading("How these are counted", level), ""]
-        lines += [f"- *{escape(key)}*: {escape(text)}." for key, text in DEFINITIONS.items()]
+        lines += [f"- *{escape(key)}*: {escape(sym(text))}." for key, text in DEFINITIONS.items()]
     for warning in c.warnings:
         lines += ["", escape(f"Warning: {warning}")]
     return lines
@@ -274,19 +276,19 @@ def jacobian(c: Comparison, *, digits: int = 4, blank: bool = False) -> list[str
     view = c.jacobian
     m, n = view.shape
     if m * n > MAX_JACOBIAN_ENTRIES:
-        return [escape(f"{m:,} × {n:,} entries: too many to show here "
-                       "(--format csv or json lists them all).")]
+        return [escape(sym(f"{m:,} × {n:,} entries: too many to show here "
+                           "(--format csv or json lists them all)."))]
 
     def entry(i: int, j: int) -> str:
         v = view.entries[i][j]
-        return "" if blank else ("·" if v is None else escape(fmt_number(v, digits)))
+        return "" if blank else (sym("·") if v is None else escape(fmt_number(v, digits)))
 
     if transposed(c):
         head = [""] + [escape(o) for o in view.outputs]
-        body = [[escape(f"∂/∂{x}")] + [entry(i, j) for i in range(m)]
+        body = [[escape(sym(f"∂/∂{x}"))] + [entry(i, j) for i in range(m)]
                 for j, x in enumerate(view.inputs)]
         return table(head, body, "l" + "r" * m)
-    head = [""] + [escape(f"∂/∂{x}") for x in view.inputs]
+    head = [""] + [escape(sym(f"∂/∂{x}")) for x in view.inputs]
     body = [[escape(o)] + [entry(i, j) for j in range(n)] for i, o in enumerate(view.outputs)]
     return table(head, body, "l" + "r" * n)
 
@@ -315,9 +317,22 @@ def graph(g: Graph, **_: Any) -> str:
     return "\n".join(["```mermaid", *flowchart(g).rstrip("\n").splitlines(), "```"]) + "\n"
 
 
-def title(text: str, subtitle: str | None) -> list[str]:
-    lines = [f"# {text_with_math(text)}"]
-    return lines + (["", text_with_math(subtitle)] if subtitle else [])
+def title(text: str, lines: list[str]) -> list[str]:
+    """``# title``, then each line (the course, the points in all) as a paragraph."""
+    out = [f"# {text_with_math(text)}"]
+    for line in lines:
+        out += ["", text_with_math(line)]
+    return out
+
+
+#: before a problem that starts a new page: invisible on screen, a page break when a
+#: browser (or a Markdown editor) prints the page
+PAGE_BREAK = '<div style="page-break-before: always"></div>'
+
+
+def problem(heading_text: str, opening: list[str], *, new_page: bool = False) -> list[str]:
+    """``## heading``, then the opening (statement, function, point)."""
+    return [*(["", PAGE_BREAK] if new_page else []), *heading(heading_text, 2), *opening]
 
 
 def heading(text: str, level: int) -> list[str]:
@@ -338,11 +353,13 @@ def sweep_seed(t: Trace, sweep: Sweep) -> str:
 
 
 def formula(program: Program) -> list[str]:
-    """The function as written: a code span, or a code block for a program of several lines."""
-    source = program.source.strip("\n")
-    if "\n" in source.strip():
-        return ["", "Function:", "", *code_block(source)]
-    return ["", f"Function: {code(source.strip())}"]
+    """The function as written: a code span, or a code block for a program of several lines.
+    Comments are the file's notes to its reader (a source, a command to run), not the
+    function: they are left out."""
+    lines = code_lines(program.source)
+    if len(lines) > 1:
+        return ["", "Function:", "", *code_block("\n".join(lines))]
+    return ["", f"Function: {code(lines[0] if lines else '')}"]
 
 
 def point(t: Trace, what: str) -> list[str]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..compare import DEFINITIONS, Comparison, ModeCost
 from ..jacobian import JacobianView, jacobian_view
-from ..notation import fmt_number
+from ..notation import fmt_number, sym
 from ..printer import RowPrinter
 from ..rows import Row, point_text, primal_rows, sweep_rows, sweep_title
 from ..tracing import Sweep, Trace
@@ -87,7 +87,7 @@ def _grid(shown: list[Row | None], printer: RowPrinter, *, color: bool,
     if flows:
         table.add_column(style="dim" if color else None, overflow="fold", width=fit[-1])
     for cells in rows:
-        table.add_row(*(cells if cells is not None else [ELIDED]))
+        table.add_row(*(cells if cells is not None else [sym(ELIDED)]))
     return table
 
 
@@ -132,7 +132,7 @@ def _stacked(rows: list[list[str] | None], color: bool, width: int) -> Any:
     lines: list[Any] = []
     for cells in rows:
         if cells is None:
-            lines.append(Text(ELIDED))
+            lines.append(Text(sym(ELIDED)))
             continue
         lhs, rest = cells[0], " ".join(c for c in cells[1:] if c)
         wrapped = textwrap.wrap(f"{lhs} {rest}", width=width, break_long_words=False,
@@ -156,13 +156,13 @@ def _print_grid(console: Any, section: tuple[list[Row | None], int], printer: Ro
     if total <= MAX_ROWS:
         console.print(grid)
         return
-    message = (f"… {left_out(total):,} rows elided (rows {HEAD_ROWS + 1:,}–"
-               f"{total - TAIL_ROWS:,} of {total:,}; --format json lists every row) …")
+    message = sym(f"… {left_out(total):,} rows elided (rows {HEAD_ROWS + 1:,}–"
+                  f"{total - TAIL_ROWS:,} of {total:,}; --format json lists every row) …")
     with console.capture() as captured:
         console.print(grid)
     out = []
     for line in captured.get().split("\n"):
-        out.append(message if _ANSI.sub("", line).strip() == ELIDED else line)
+        out.append(message if _ANSI.sub("", line).strip() == sym(ELIDED) else line)
     console.file.write("\n".join(out))
 
 
@@ -193,7 +193,7 @@ def render(t: Trace, *, color: bool = False, width: int = 80, **_: Any) -> str:
             console.print(_pairs([(result_name(t, sweep, name), printer.number(value))
                                   for name, value in part.values.items()]))
     elif len(view.outputs) > 1:
-        section(f"Jacobian ∂({', '.join(view.outputs)})/∂({', '.join(view.inputs)})")
+        section(sym(f"Jacobian ∂({', '.join(view.outputs)})/∂({', '.join(view.inputs)})"))
         for line in jacobian_lines(view, printer.number, width):
             console.print(line, markup=False, overflow="fold")
     else:
@@ -246,11 +246,11 @@ def jacobian_lines(view: JacobianView, number: Callable[[float], str], width: in
     m, n = view.shape
     lines: list[str] = []
     if m * n > MAX_JACOBIAN_ENTRIES:
-        lines.append(f"{m:,} × {n:,} entries: too many to show here (--format json lists "
-                     "them all)")
+        lines.append(sym(f"{m:,} × {n:,} entries: too many to show here (--format json "
+                         "lists them all)"))
     else:
-        head = [f"∂/∂{name}" for name in view.inputs]
-        cells = [[("·" if v is None else number(v)) for v in row] for row in view.entries]
+        head = [sym(f"∂/∂{name}") for name in view.inputs]
+        cells = [[(sym("·") if v is None else number(v)) for v in row] for row in view.entries]
         label_w = max(cell_len(name) for name in view.outputs)
         widths = [max([cell_len(head[j])] + [cell_len(r[j]) for r in cells]) for j in range(n)]
         start = 0
@@ -269,9 +269,9 @@ def jacobian_lines(view: JacobianView, number: Callable[[float], str], width: in
                     "  " + " " * (widths[j] - cell_len(row[j])) + row[j] for j in cols))
             start = stop
     described = [p.describe() for p in view.parts] if parts else []
-    lines += elide(described, f"… {left_out(len(described)):,} more sweeps …")
+    lines += elide(described, sym(f"… {left_out(len(described)):,} more sweeps …"))
     if not view.complete and m * n <= MAX_JACOBIAN_ENTRIES:
-        lines.append("· not computed: only the inputs given to --wrt were seeded")
+        lines.append(sym("· not computed: only the inputs given to --wrt were seeded"))
     return lines
 
 
@@ -292,9 +292,10 @@ def _check(console: Any, t: Trace, printer: RowPrinter, section: Any, color: boo
              printer.number(e.ad), e.agree) for e in c.entries]
     widths = [max([cell_len(CHECK_COLUMNS[k]) if k else 0] + [cell_len(r[k]) for r in rows])
               for k in (0, 2, 3)]
-    room = console.width - sum(widths) - 9  # the two =, the mark and six gaps
+    marks = max((cell_len(check_mark(r[4])) for r in rows), default=1)  # (ok, NO in ASCII)
+    room = console.width - sum(widths) - marks - 8  # and the two =, and six gaps
     formulas = [wrap_formula(r[1], room) for r in rows]
-    if room < MIN_FORMULA or max(cell_len(line) for f in formulas for line in f) > room:
+    if room < MIN_FORMULA or max((cell_len(x) for f in formulas for x in f), default=0) > room:
         for name, formula, value, ad, agree in rows:  # too narrow: one derivative at a time
             console.print(Text("\n".join(wrap_formula(f"{name} = {formula}", console.width))))
             console.print(f"    = {value}, AD {ad} {check_mark(agree)}", markup=False)
@@ -322,7 +323,7 @@ def _check(console: Any, t: Trace, printer: RowPrinter, section: Any, color: boo
 def _names(pairs: list[tuple[str, float]], limit: int = 12) -> str:
     names = [name for name, _ in pairs]
     if len(names) > limit:
-        names = names[: limit - 2] + ["…", names[-1]]
+        names = names[: limit - 2] + [sym("…"), names[-1]]
     return ", ".join(names)
 
 
@@ -332,7 +333,7 @@ def _group(pairs: list[tuple[str, float]]) -> str:
 
 def _sweep_lines(cost: ModeCost) -> list[tuple[str, str, str]]:
     """(mode, sweep, count) per sweep and a total; many sweeps are elided in the middle."""
-    gap = ("", f"… {left_out(len(cost.sweeps)):,} more sweeps …", "")
+    gap = ("", sym(f"… {left_out(len(cost.sweeps)):,} more sweeps …"), "")
     out = elide([("", f"{s.title}, seed {s.seed}",
                   f"{s.primal:,} + {s.multiply_adds:,} = {s.operations:,}")
                  for s in cost.sweeps], gap)
@@ -405,7 +406,7 @@ def compare(c: Comparison, *, color: bool = False, width: int = 80, **_: Any) ->
             sweeps.add_row(*row)
     console.print(sweeps)
 
-    _heading(console, f"Jacobian ∂{_group(c.outputs)}/∂{_group(c.inputs)}", color)
+    _heading(console, sym(f"Jacobian ∂{_group(c.outputs)}/∂{_group(c.inputs)}"), color)
     for line in jacobian_lines(c.jacobian, lambda x: fmt_number(x, c.digits), width,
                                parts=False):
         plain(line)
@@ -414,7 +415,7 @@ def compare(c: Comparison, *, color: bool = False, width: int = 80, **_: Any) ->
 
     _heading(console, "How these are counted", color)
     for key, text in DEFINITIONS.items():
-        plain(f"{key}: {text}.")
+        plain(sym(f"{key}: {text}."))
     for warning in c.warnings:
         plain(f"note: {warning}")
     return printed(console)

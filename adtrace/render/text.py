@@ -16,6 +16,7 @@ from collections import Counter
 from typing import Any
 
 from ..graph import TEXT_MAX_NODES, Graph, GraphEdge, GraphNode
+from ..notation import sym
 from .common import one_line, printed, terminal
 
 #: the tree's guides take 4 columns per level
@@ -69,7 +70,7 @@ def _header(g: Graph, console: Any, st: dict[str, str]) -> None:
 
     formula = one_line(g.source)
     if len(formula) > 300:
-        formula = formula[:299] + "…"
+        formula = formula[:299] + sym("…")
     console.print(Text(f"adtrace graph: {formula}", style=st["head"]), overflow="fold")
     for line in (g.point_text() and f"at {g.point_text()}", g.sweep_text()):
         if line:
@@ -165,7 +166,7 @@ def _layers(g: Graph, console: Any, st: dict[str, str]) -> None:
             n = g.nodes[i]
             console.print(Text("  ").append_text(_node_text(g, n, st)), overflow="fold")
             for e in _in_edges(g, i):
-                console.print(Text(f"      ← {g.nodes[e.source].label}: {g.edge_text(e)}",
+                console.print(Text(sym("      ← ") + f"{g.nodes[e.source].label}: {g.edge_text(e)}",
                                    style=st["edge"]), overflow="fold")
 
 
@@ -180,7 +181,7 @@ def _summary(g: Graph, console: Any, st: dict[str, str]) -> None:
         style=st["tag"]), overflow="fold")
     console.print()
     inputs = [n.label for n in g.nodes if n.role == "input" or g.program.is_input(n.node)]
-    shown = ", ".join(inputs[:20]) + (f", … ({len(inputs) - 20:,} more)" if len(inputs) > 20
+    shown = ", ".join(inputs[:20]) + (sym(f", … ({len(inputs) - 20:,} more)") if len(inputs) > 20
                                        else "")
     console.print(Text(f"inputs: {shown}"), overflow="fold")
     ops = Counter(n.op for n in g.nodes if n.op is not None)
@@ -190,7 +191,7 @@ def _summary(g: Graph, console: Any, st: dict[str, str]) -> None:
     layers = g.layers()
     counts = [f"{d}: {len(layer):,}" for d, layer in enumerate(layers)]
     if len(counts) > 24:
-        counts = counts[:12] + ["…"] + counts[-6:]
+        counts = counts[:12] + [sym("…")] + counts[-6:]
     console.print(Text(f"nodes per depth ({len(layers):,} levels): " + ", ".join(counts)),
                   overflow="fold")
     shared = [n for n in g.nodes if n.shared]
@@ -203,7 +204,7 @@ def _summary(g: Graph, console: Any, st: dict[str, str]) -> None:
     for node in outs[:20]:
         console.print(Text("  ").append_text(_node_text(g, g.nodes[node], st)), overflow="fold")
     if len(outs) > 20:
-        console.print(Text(f"  … ({len(outs) - 20:,} more)"))
+        console.print(Text(sym(f"  … ({len(outs) - 20:,} more)")))
 
 
 def graph(g: Graph, *, color: bool = False, width: int = 80, **_: Any) -> str:

@@ -24,10 +24,11 @@ from ..common import one_line
 from .comparison import compare_sections
 from .escaping import comment, escape, text_with_math
 from .function import formula_block, point_latex
-from .tikz import picture
+from .tables import TABLE_MACROS
+from .tikz import PAGE, picture
 from .traces import seed_latex, trace_sections
 
-__all__ = ["render", "compare", "graph", "title", "heading", "paragraph", "text", "sweep_seed",
+__all__ = ["render", "compare", "graph", "title", "problem", "paragraph", "text", "sweep_seed",
            "formula", "point", "trace_sections", "compare_sections", "figure", "document",
            "escape", "text_with_math"]
 
@@ -39,26 +40,39 @@ PREAMBLE = [
     r"\setlength{\parindent}{0pt}",
     r"\setlength{\parskip}{0.6ex plus 0.3ex}",
 ]
-#: a line to write on, for worksheets
-MACROS = [r"\providecommand{\adblank}[1][4em]{\rule[-0.6ex]{#1}{0.4pt}}"]
+#: ``\adblank``: a line to write on, for worksheets; and the tables' macros
+#: (:data:`.tables.TABLE_MACROS`): every LaTeX table uses them
+MACROS = [r"\providecommand{\adblank}[1][4em]{\rule[-0.6ex]{#1}{0.4pt}}", *TABLE_MACROS]
+#: a key's page layout: ``\adneed{length}``, a new page unless this one has that much
+#: room left; ``\adproblem{heading}{opening}``, a problem's heading and opening (statement,
+#: function, point) on the page where what follows starts, with no page break in between
+#: (unless the opening takes half a page or more: then it may break as any text does).
+KEY_MACROS = [
+    r"\providecommand{\adneed}[1]{\par\begingroup\dimen0=\pagegoal"
+    r"\advance\dimen0 by -\pagetotal",
+    r"  \ifdim\dimen0<#1\relax\ifdim\dimen0>0pt\vfil\fi\break\fi\endgroup}",
+    r"\providecommand{\adkeep}{\interlinepenalty=10000 \clubpenalty=10000 "
+    r"\widowpenalty=10000 \displaywidowpenalty=10000 \postdisplaypenalty=10000",
+    r"  \csname @beginparpenalty\endcsname=10000 \csname @endparpenalty\endcsname=10000 }",
+    r"\ifdefined\adopening\else\newsavebox{\adopening}\fi",
+    r"\providecommand{\adproblem}[2]{\par\sbox{\adopening}{\vbox{\hsize=\linewidth #2\par}}%",
+    r"  \ifdim\dimexpr\ht\adopening+\dp\adopening\relax<.5\textheight",
+    r"    \adneed{\dimexpr\ht\adopening+\dp\adopening+12\baselineskip\relax}%",
+    r"    \section*{#1}{\adkeep#2\par}\nopagebreak",
+    r"  \else\adneed{12\baselineskip}\section*{#1}#2\par\fi}",
+]
 #: what a document with figures (graphs) needs besides
 GRAPH_PACKAGES = ("graphicx", "tikz")
-#: ``\adgraph{caption}{picture}``: the picture centred at its natural size, or scaled down
-#: to fit the line width (and most of the page's height); when turning it sideways lets
-#: it be printed at least 1.2 times as large, it goes on a page of its own, turned.
+#: ``\adgraph{caption}{picture}``: the caption, then the picture centred on the same page,
+#: at its natural size or scaled down to fit the line width and most of the page's height
+#: (never turned: a page is read one way up).
 GRAPH_MACROS = [
     r"\ifdefined\adgraphbox\else\newsavebox{\adgraphbox}\fi",
     r"\providecommand{\adgraph}[2]{\sbox{\adgraphbox}{#2}%",
     r"  \pgfmathsetmacro{\adscale}{min(1, \linewidth/\wd\adgraphbox,"
     r" 0.8*\textheight/(\ht\adgraphbox+\dp\adgraphbox))}%",
-    r"  \pgfmathsetmacro{\adturned}{min(1, 0.9*\textheight/\wd\adgraphbox,"
-    r" \linewidth/(\ht\adgraphbox+\dp\adgraphbox))}%",
-    r"  \ifdim\adturned pt>1.2\dimexpr\adscale pt\relax",
-    r"    \clearpage\par#1\par\begin{center}\rotatebox{90}{\scalebox{\adturned}"
-    r"{\usebox{\adgraphbox}}}\end{center}\clearpage",
-    r"  \else",
-    r"    \par#1\par\begin{center}\scalebox{\adscale}{\usebox{\adgraphbox}}\end{center}",
-    r"  \fi}",
+    r"  \par{\adkeep#1\par}\nopagebreak",
+    r"  \begin{adtable}\scalebox{\adscale}{\usebox{\adgraphbox}}\end{adtable}}",
 ]
 
 
@@ -70,7 +84,7 @@ def render(t: Trace, *, standalone: bool = False, **_: Any) -> str:
     body = [rf"{t.mode.capitalize()} mode for", *formula_block(t.program), rf"at {point_latex(t)}.",
             *trace_sections(t)]
     return document(body, standalone=standalone,
-                    head=f"adtrace {t.mode}: {one_line(t.program.source)}")
+                    head=f"adtrace {t.mode}: {one_line(t.program.source)}", key=False)
 
 
 def compare(c: Comparison, *, standalone: bool = False, **_: Any) -> str:
@@ -84,7 +98,7 @@ def compare(c: Comparison, *, standalone: bool = False, **_: Any) -> str:
             rf"output{'s' * (m != 1)}, {c.primal_rows:,} rows in the primal trace.",
             *compare_sections(c, digits=c.digits)]
     return document(body, standalone=standalone, head=f"adtrace compare: {one_line(c.source)}",
-                    macros=False)
+                    key=False)
 
 
 def graph(g: Graph, *, standalone: bool = False, **_: Any) -> str:
@@ -95,21 +109,25 @@ def graph(g: Graph, *, standalone: bool = False, **_: Any) -> str:
 # --- the pieces of a document (adtrace key) -------------------------------------------------------
 
 
-def title(text: str, subtitle: str | None) -> list[str]:
-    lines = [r"\begin{center}", rf"{{\Large\bfseries {text_with_math(text)}}}"]
-    if subtitle:
-        lines[-1] += r"\\[0.6ex]"
-        lines.append(text_with_math(subtitle))
-    return lines + [r"\end{center}"]
+def title(text: str, lines: list[str]) -> list[str]:
+    """The title, centred, with the lines under it (the course, the points in all)."""
+    out = [r"\begin{center}", rf"{{\Large\bfseries {text_with_math(text)}}}"]
+    for line in lines:
+        out[-1] += r"\\[0.6ex]"
+        out.append(text_with_math(line))
+    return out + [r"\end{center}"]
 
 
-def heading(text: str, level: int) -> list[str]:
-    """``\\section*`` for level 2 (and 1), ``\\subsection*`` for 3, ..."""
-    return [rf"\{'sub' * max(0, level - 2)}section*{{{escape(text)}}}"]
+def problem(heading: str, opening: list[str], *, new_page: bool = False) -> list[str]:
+    """``\\adproblem`` (:data:`KEY_MACROS`): the heading and the opening kept on the page
+    where the problem's first table starts; ``new_page``: the problem starts a page."""
+    return [*([r"\clearpage"] if new_page else []), rf"\adproblem{{{escape(heading)}}}{{%",
+            *opening, "}"]
 
 
 def paragraph(text: str) -> list[str]:
-    return [text_with_math(text), ""]
+    """A paragraph of the opening: no page break after it."""
+    return [text_with_math(text) + r"\par\nopagebreak", ""]
 
 
 def text(text: str) -> str:
@@ -130,24 +148,22 @@ def point(t: Trace, what: str) -> list[str]:
 
 
 def figure(title: str, caption: str, g: Graph, level: int) -> list[str]:
-    """The graph in ``\\adgraph`` (:data:`GRAPH_MACROS`): scaled to fit, or turned."""
+    """The graph in ``\\adgraph`` (:data:`GRAPH_MACROS`): scaled to fit the page."""
     return [rf"\adgraph{{\textbf{{{escape(title)}.}} {caption}}}{{%",
-            *picture(g).rstrip("\n").splitlines(), "}"]
+            *picture(g, page=PAGE).rstrip("\n").splitlines(), "}"]
 
 
 def document(body: list[str], *, standalone: bool = True, figures: bool = False,
-             head: str | None = None, macros: bool = True) -> str:
+             head: str | None = None, key: bool = True) -> str:
     """``body`` as a complete document, or as a fragment to ``\\input`` that names the
-    packages it needs.  ``figures``: the body draws graphs; ``head``: a comment line
-    first; ``macros``: the fragment uses ``\\adblank`` (a document always defines it)."""
+    packages it needs and provides the macros it uses.  ``figures``: the body draws
+    graphs; ``head``: a comment line first; ``key``: a key's layout (:data:`KEY_MACROS`)."""
     lines = [comment(head)] if head else []
-    graph_macros = GRAPH_MACROS if figures else []
+    macros = [*MACROS, *(KEY_MACROS if key else []), *(GRAPH_MACROS if figures else [])]
     if standalone:
         extra = [rf"\usepackage{{{','.join(GRAPH_PACKAGES)}}}"] if figures else []
-        lines += [*PREAMBLE, *extra, *MACROS, *graph_macros, r"\begin{document}", *body,
-                  r"\end{document}"]
+        lines += [*PREAMBLE, *extra, *macros, r"\begin{document}", *body, r"\end{document}"]
     else:
         packages = PACKAGES + (GRAPH_PACKAGES if figures else ())
-        lines += [comment(r"needs \usepackage{" + ",".join(packages) + "}"),
-                  *(MACROS if macros else []), *graph_macros, *body]
+        lines += [comment(r"needs \usepackage{" + ",".join(packages) + "}"), *macros, *body]
     return "\n".join(lines) + "\n"

@@ -21,7 +21,7 @@ from ..common import (
     transposed,
 )
 from .escaping import escape
-from .tables import STRETCH, STRETCH_WORKSHEET, booktabs
+from .tables import STRETCH, STRETCH_WORKSHEET, booktabs, split_number
 
 BLANK = r"\adblank[4em]"
 
@@ -71,7 +71,7 @@ def compare_sections(c: Comparison, *, level: int = 2, worksheet: Any = None, di
 
 def _sweeps(c: Comparison, num: Callable[[int], str], stretch: str) -> list[str]:
     """The operations of every sweep of each mode, and each mode's total."""
-    body: list[str] = []
+    body: list[list[str] | str] = []
     for cost in (c.forward, c.reverse):
         if body:
             body.append(r"\midrule")
@@ -81,13 +81,12 @@ def _sweeps(c: Comparison, num: Callable[[int], str], stretch: str) -> list[str]
             first = False
             if s is None:
                 more = escape(f"… {left_out(len(cost.sweeps)):,} more sweeps …")
-                body.append(rf"{mode} & \multicolumn{{5}}{{l}}{{{more}}} \\")
+                body.append([mode, rf"\multicolumn{{5}}{{l}}{{{more}}}"])
                 continue
-            body.append(rf"{mode} & {escape(s.title)} & ${latex_name(s.seed)}$ & {num(s.primal)} & "
-                        rf"{num(s.multiply_adds)} & {num(s.operations)} \\")
-        body.append(rf" & \textit{{total}} &  & {num(sum(s.primal for s in cost.sweeps))} & "
-                    rf"{num(sum(s.multiply_adds for s in cost.sweeps))} & "
-                    rf"{num(cost.operations)} \\")
+            body.append([mode, escape(s.title), f"${latex_name(s.seed)}$", num(s.primal),
+                         num(s.multiply_adds), num(s.operations)])
+        body.append(["", r"\textit{total}", "", num(sum(s.primal for s in cost.sweeps)),
+                     num(sum(s.multiply_adds for s in cost.sweeps)), num(cost.operations)])
     return booktabs(r"@{}lllrrr@{}",
                     r"\multicolumn{2}{@{}l}{\textbf{Operations per sweep}} & \textit{seed} & "
                     r"\textit{primal rows} & \textit{multiply-adds} & \textit{operations} \\",
@@ -103,23 +102,27 @@ def jacobian(c: Comparison, *, digits: int = 4, blank: bool = False,
         return [r"\par " + escape(f"{m:,} × {n:,} entries: too many to show here "
                                   "(--format csv or json lists them all).")]
 
-    def entry(i: int, j: int) -> str:
+    def entry(i: int, j: int) -> list[str]:
+        """Two cells: the number split at its decimal point, as every table aligns it."""
         v = view.entries[i][j]
-        return BLANK if blank else (r"\cdot" if v is None else latex_number(v, digits))
+        if blank or v is None:
+            return [BLANK if blank else r"\cdot", ""]
+        return list(split_number(latex_number(v, digits)))
 
     def d(x: str) -> str:
         return rf"\partial/\partial {latex_name(x)}"
 
     if transposed(c):
         heads = [latex_name(o) for o in view.outputs]
-        body = [" & ".join([d(x)] + [entry(i, j) for i in range(m)]) + r" \\"
+        body = [[d(x)] + [cell for i in range(m) for cell in entry(i, j)]
                 for j, x in enumerate(view.inputs)]
         cols = m
     else:
         heads = [d(x) for x in view.inputs]
-        body = [" & ".join([latex_name(o)] + [entry(i, j) for j in range(n)]) + r" \\"
+        body = [[latex_name(o)] + [cell for j in range(n) for cell in entry(i, j)]
                 for i, o in enumerate(view.outputs)]
         cols = n
-    spec = "@{}>{$}l<{$}" + ">{$}r<{$}" * cols + "@{}"
-    head = r"\multicolumn{1}{@{}l}{\textbf{Jacobian}} & " + " & ".join(heads) + r" \\"
+    spec = "@{}>{$}l<{$}" + r"@{\hspace{1.2em}}>{$}r<{$}@{}>{$}l<{$}" * cols + "@{}"
+    head = r"\multicolumn{1}{@{}l}{\textbf{Jacobian}} & " + " & ".join(
+        rf"\multicolumn{{2}}{{@{{\hspace{{1.2em}}}}c@{{}}}}{{${h}$}}" for h in heads) + r" \\"
     return booktabs(spec, head, body, stretch=stretch)

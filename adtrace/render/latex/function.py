@@ -10,6 +10,7 @@ from ...expr import Bin, D, Leaf
 from ...notation import LatexPrinter, TextPrinter
 from ...program import Program, latex_name
 from ...tracing import Trace, primal_display
+from ..common import code_lines
 from .escaping import escape
 
 #: the typeset function is broken into lines of about this many characters
@@ -100,8 +101,7 @@ def formula_block(program: Program) -> list[str]:
     """The function typeset in an ``align*``, or verbatim when too large to typeset."""
     lines = formula_lines(program)
     if lines is None:
-        src = [line.split("#", 1)[0].rstrip() for line in program.source.splitlines()]
-        shown = [rf"\texttt{{{escape(line)}}}" for line in src if line.strip()]
+        shown = [rf"\texttt{{{escape(line)}}}" for line in code_lines(program.source)]
         return [r"\begin{quote}\small", r"\\".join(shown[:200]) +
                 (r"\\ \dots" if len(shown) > 200 else ""), r"\end{quote}"]
     return [r"\begin{align*}", *lines, r"\end{align*}"]

@@ -21,6 +21,7 @@ from .escaping import escape
 from .tables import (
     STRETCH,
     STRETCH_WORKSHEET,
+    Blank,
     TraceTable,
     booktabs,
     exact_latex,
@@ -28,6 +29,9 @@ from .tables import (
     split_number,
 )
 
+#: a worksheet's shortest lines (em): for a rule or a row with values, for a value, for an
+#: exact form (each column's lines are as long as its longest answer needs)
+RULE_BLANK, VALUE_BLANK, EXACT_BLANK = 7.0, 4.5, 5.0
 #: a symbolic derivative longer than this (in text) is listed under the check's table,
 #: typeset, with those of the other entries
 SYMBOLIC_IN_TABLE = 50
@@ -43,20 +47,19 @@ def trace_table(t: Trace, title: str, rows: list[Row], *, worksheet: Any = None,
         lhs, rhs, subst, value = printer.parts(row)
         tparts = text.parts(row)
         hide = worksheet.hidden(row) if worksheet is not None else (False, False, False)
+        cells: list[Any] = [lhs, "$=$" if rhs or hide[0] else "", rhs, "$=$" if subst or hide[1]
+                            else "", subst, "$=$", *split_number(value)]
         if hide[0]:
-            rhs = r"\adblank[7em]"
+            cells[2] = Blank(tparts[1], RULE_BLANK)
         if hide[1]:
-            subst = r"\adblank[7em]"
-        whole, frac = (r"\adblank[4.5em]", "") if hide[2] else split_number(value)
-        cells = [lhs, "$=$" if rhs else "", rhs, "$=$" if subst else "", subst, "$=$", whole,
-                 frac]
+            cells[4] = Blank(tparts[2] or tparts[3], RULE_BLANK)
+        if hide[2]:
+            cells[6:8] = [Blank(tparts[3], VALUE_BLANK), ""]
         exact = None
         if t.exact is not None:
-            if hide[2]:
-                exact = (lhs, r"\adblank[5em]", "")
-            else:
-                ex = exact_latex(row.exact, tparts[3])
-                exact = (lhs, ex, row.exact.text if ex else "")
+            ex = exact_latex(row.exact, tparts[3])
+            ex_text = row.exact.text if ex else ""
+            exact = (lhs, Blank(ex_text, EXACT_BLANK), "") if hide[2] else (lhs, ex, ex_text)
         note = escape(f"({row.flow})") if flows and row.flow and not hide[0] else ""
         table.add(cells, sum(len(x) for x in tparts), exact, note)
     return table.lines()
@@ -121,17 +124,17 @@ def derivatives_table(t: Trace, title: str, *, worksheet: Any = None) -> list[st
         for name, value in sweep.result.items():
             shown = text.number(value)
             lhs = result_latex(sweep, name)
-            whole, frac = (r"\adblank[4.5em]", "") if worksheet is not None else split_number(
-                latex_number(value, t.digits))
-            cells = [lhs, "", "", "", "", "$=$", whole, frac]
+            cells: list[Any] = [lhs, "", "", "", "", "$=$",
+                                *split_number(latex_number(value, t.digits))]
             exact = None
             if t.exact is not None:
-                if worksheet is not None:
-                    exact = (lhs, r"\adblank[5em]", "")
-                else:
-                    ex = t.exact.result(sweep, name)
-                    shown_ex = exact_latex(ex, shown)
-                    exact = (lhs, shown_ex, ex.text if shown_ex else "")
+                ex = t.exact.result(sweep, name)
+                shown_ex = exact_latex(ex, shown)
+                exact = (lhs, shown_ex, ex.text if shown_ex else "")
+            if worksheet is not None:
+                cells[6:8] = [Blank(shown, VALUE_BLANK), ""]
+                if exact is not None:
+                    exact = (lhs, Blank(exact[2], EXACT_BLANK), "")
             table.add(cells, 12 + len(shown), exact)
     return table.lines()
 
@@ -168,7 +171,7 @@ def check_table(t: Trace, *, worksheet: Any = None) -> list[str]:
             r" & \multicolumn{2}{" + g + r"}c}{\textit{at the point}}"
             r" & \multicolumn{2}{" + g + r"}c}{\textit{AD}} & \\")
     width = 40 + (0 if long else max((len(e.symbolic) for e in c.entries), default=0))
-    lines = booktabs(spec, head, [" & ".join(r) + r" \\" for r in rows], size=font_size(width),
+    lines = booktabs(spec, head, rows, size=font_size(width),
                      stretch=STRETCH_WORKSHEET if blank else STRETCH, breakable=False)
     if long:
         lines += [r"\begin{flushleft}\small", r"\textit{SymPy's derivatives:}\par\nopagebreak"]
