@@ -55,8 +55,9 @@ def cross_check(trace: Trace, seconds: float | None = None) -> Check:
 def _check(trace: Trace) -> Check:
     import sympy
 
+    from .fromsympy import show
     from .program import Const
-    from .symbolic import SYMPY, symbol, symbolic_latex, to_float
+    from .symbolic import SYMPY, symbol, to_float
 
     p = trace.program
     syms = [symbol(name) for name in p.inputs]
@@ -103,8 +104,8 @@ def _check(trace: Trace) -> Check:
             if not agree and trace.warnings:
                 agree, note = None, ("not differentiable at this point: SymPy's value "
                                      "differs from the one-sided choice taken")
-            entries.append(CheckEntry(label_o, label_i, sympy.sstr(sym), value, ad, agree, note,
-                                      symbolic_latex(sym, dict(zip(syms, p.inputs)))))
+            text, latex = show(sym, p.inputs)
+            entries.append(CheckEntry(label_o, label_i, text, value, ad, agree, note, latex))
     if any(e.agree is False for e in entries):
         kink = _exact_point(trace)  # raises if the formula is undefined exactly there
         if kink:
