@@ -284,7 +284,6 @@ def _derivatives(trace: Trace, specs: list[tuple[int, str, float]]) -> list[tupl
                                              for a in eqn.args]))
     out_expr = {name: exprs[node] for name, node in p.outputs}
     cache: dict[tuple[str, str], Any] = {}
-    names = dict(zip(syms, p.inputs))
     texts = []
     for k, name, _ in specs:
         total = sympy.Integer(0)
@@ -293,14 +292,13 @@ def _derivatives(trace: Trace, specs: list[tuple[int, str, float]]) -> list[tupl
                 cache[(o, i)] = sympy.diff(out_expr[o], syms[p.inputs.index(i)])
             weight = sympy.Integer(1) if w == 1 else sympy.Rational(repr(w))
             total += weight * cache[(o, i)]
-        texts.append(_print_symbolic(total, names))
+        texts.append(_print_symbolic(total, p.inputs))
     return texts
 
 
-def _print_symbolic(expr: Any, names: dict[Any, str]) -> tuple[str, str]:
-    """A derivative as text and as LaTeX: the one place the check prints SymPy."""
-    import sympy
+def _print_symbolic(expr: Any, inputs: list[str]) -> tuple[str, str]:
+    """A derivative as text and as LaTeX: the one place the check prints SymPy (in the
+    rows' own notation, :func:`adtrace.fromsympy.show`)."""
+    from .fromsympy import show
 
-    from .symbolic import symbolic_latex
-
-    return sympy.sstr(expr), symbolic_latex(expr, names)
+    return show(expr, inputs)

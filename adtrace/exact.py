@@ -348,12 +348,13 @@ def _simplified(value: Any) -> Any:
 
 
 def _printed(value: Any) -> Exact | None:
-    from .symbolic import LATEX, TEXT
+    """The value as the rows print (``1 - exp(-1)``, ``ln(2)``), unless it is too long."""
+    from .fromsympy import show_value
 
-    text = TEXT.doprint(value)
+    text, latex = show_value(value)
     if len(text) > MAX_EXACT_CHARS:
         return None
-    return Exact(text, LATEX.doprint(value))
+    return Exact(text, latex)
 
 
 def _rational(x: float) -> Any:

@@ -229,7 +229,7 @@ class LatexPrinter:
                 return rf"\frac{{{self.doprint(d.left)}}}{{{self.doprint(d.right)}}}"
             left = self._operand(d, d.left, right=False)
             if d.op == "^":
-                return f"{{{left}}}^{{{self.doprint(d.right)}}}"
+                return f"{_power_base(left)}^{{{self.doprint(d.right)}}}"
             right = self._operand(d, d.right, right=True)
             if d.op == "*":
                 numeric = isinstance(d.right, (Val, Num)) or (
@@ -262,10 +262,23 @@ def _leads_with_digit(d: D) -> bool:
             return text[:1].isdigit()
         if isinstance(d, Neg) and d.of_zero:
             d = d.operand  # -0 prints as 0
-        elif isinstance(d, Bin) and d.op in "+-*":
-            d = d.left  # (a left operand in parentheses starts with "(", decided elsewhere)
+        elif isinstance(d, Bin) and d.op in "+-*^":
+            d = d.left  # (a left operand or base in parentheses starts with "(", decided
+            # elsewhere, as does a base with a superscript of its own)
         else:
-            return False  # a label, a call, \frac, {base}^{...}, a minus sign
+            return False  # a label, a call, \frac, a minus sign
+
+
+def _power_base(base: str) -> str:
+    """A power's base as TeX needs it: ``x_{3}^{2}`` (the exponent over the subscript, as a
+    textbook sets it), ``\\sin(x)^{2}``, ``\\left(…\\right)^{2}``; in parentheses when the
+    base carries a superscript of its own (``\\left(w^{(1)}_{2}\\right)^{2}``,
+    ``\\left(1.5 \\times 10^{-7}\\right)^{2}``), which TeX would refuse as a double
+    superscript and a reader would misread in braces.  Decided from the text alone, so
+    that a template, whose tall holes carry ``^{``, decides as each of its rows does."""
+    if "^" in base and not base.endswith(")"):
+        return rf"\left({base}\right)"
+    return base
 
 
 def _parens(text: str) -> str:

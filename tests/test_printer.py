@@ -3,6 +3,8 @@ which would print a row differently from the row's own tree is never used."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from adtrace import trace
@@ -80,3 +82,33 @@ def test_no_template_is_dropped_where_a_rule_leads_with_a_number(formula, point,
         for row in _all_rows(t):
             assert printer.cells(row) == printer.cells_of_trees(row)
         assert None not in printer._shapes.values()
+
+
+def test_a_power_of_a_subscripted_name_sets_the_exponent_over_the_subscript():
+    t = trace("x3^2*x1 + (x1*x3)^2 + sin(x3)^2", "x1=2,x3=3", mode="forward")
+    printer = RowPrinter(t.labels, digits=t.digits, latex=True)
+    rules = [printer.cells(row)[1] for row in primal_rows(t)]
+    assert "x_{3}^{2}" in rules and r"w_{2}^{2}" in rules and r"w_{3}^{2}" in rules
+    assert not any("{x_{3}}" in r for r in rules)
+
+
+@pytest.mark.parametrize("labels", ["w", "v", "h"])
+@pytest.mark.parametrize("mode", ["forward", "reverse"])
+def test_powers_print_the_same_from_templates_and_from_trees(labels, mode):
+    """A base with a superscript of its own (h-labels, 1.5 \\times 10^{-7}) is put in
+    parentheses: the templates, whose tall holes carry ``^{``, decide as their rows do."""
+    t = trace("x^2*y + (x*y)^3 - y^x + (1e-7*x)^2 + x^2", "x=1.5,y=2", mode=mode, labels=labels,
+              check=False)
+    printer = RowPrinter(t.labels, digits=t.digits, latex=True)
+    rows = _all_rows(t)
+    texts = []
+    for row in rows:
+        assert printer.cells(row) == printer.cells_of_trees(row)
+        texts.append(" ".join(printer.cells(row)))
+    joined = "\n".join(texts)
+    assert re.search(r"(?<![a-z_^])\{[^{}]*(\{[^{}]*\})?\}\^", joined) is None  # {x_{1}}^, {x}^
+    assert r"\left(1.5 \times 10^{-7}\right)^{2}" in joined
+    if labels == "h":
+        assert r"\left(w^{(0)}_{1}\right)^{2}" in joined
+    else:
+        assert "x^{2}" in joined or "v_{-1}^{2}" in joined

@@ -1,5 +1,5 @@
-"""What several formats share: names of derivatives, check marks, where long lists are
-cut, how a comparison is worded, and ``$...$`` math in prose.
+"""What several formats share: names of derivatives, the check's columns, marks and
+legend, where long lists are cut, how a comparison is worded, and ``$...$`` math in prose.
 
 Nothing here is one format's syntax: each format escapes and lays out these pieces
 its own way.
@@ -7,6 +7,7 @@ its own way.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..notation import ascii_on, fmt_number, sym
@@ -88,6 +89,26 @@ def check_name(output: str, inp: str) -> str:
 
 def check_mark(agree: bool | None) -> str:
     return sym("✓" if agree else ("✗" if agree is False else "–"))
+
+
+#: the symbolic check's columns, as every format heads them
+CHECK_COLUMNS = ("derivative", "SymPy's derivative", "at the point", "AD", "")
+#: what the check's columns are, under its table; with the step function where it appears
+CHECK_LEGEND = "AD: the sweeps' value (automatic differentiation); ✓: SymPy's value agrees."
+STEP_LEGEND = "H(u): the unit step, 1 if u > 0, 0 if u < 0 (SymPy's derivative of max and min)."
+_STEP = re.compile(r"(?<![\w.])H\(")
+
+
+def check_legend(symbolic: list[str]) -> list[str]:
+    """The legend under a check's table, given its derivatives as printed (text): what AD
+    is, and H where a derivative uses the step (no variable prints as ``H(``: products
+    are written with ``·``)."""
+    return [sym(CHECK_LEGEND)] + ([STEP_LEGEND] if uses_step(symbolic) else [])
+
+
+def uses_step(symbolic: list[str]) -> bool:
+    """Whether a derivative (as printed in text) uses the unit step ``H(u)``."""
+    return any(_STEP.search(s) for s in symbolic)
 
 
 def terminal(color: bool, width: int) -> Any:
@@ -177,3 +198,58 @@ def agreement(c: Comparison, *, blank: bool = False) -> str:
 
 def cheaper_text(c: Comparison) -> str:
     return "either mode" if c.cheaper == "either" else f"{c.cheaper} mode"
+
+
+def wrap_formula(text: str, width: int, indent: int = 2) -> list[str]:
+    """A formula in lines of at most ``width`` cells, continuation lines indented by
+    ``indent``.  It breaks only between terms or factors, never inside a name, number or
+    function's name: before a binary ``+``/``-`` (which starts the next line, ``+ ln(x)``),
+    or before a ``·`` (``*``) or ``/`` where no such break fits.  Of the breaks that fill at least
+    a quarter of the line, the one with the fewest open parentheses is taken, the rightmost of
+    those.  A piece longer than a line (a long name) stands alone, and is longer."""
+    from rich.cells import cell_len
+
+    pieces = _pieces(text)
+    lines: list[str] = []
+    while pieces:
+        room = width - (indent if lines else 0)
+        sizes = [cell_len(pieces[0][0].lstrip())] + [cell_len(p) for p, _, _ in pieces[1:]]
+        n, used = 0, 0
+        while n < len(pieces) and used + sizes[n] <= room:
+            used += sizes[n]
+            n += 1
+        if 1 < n < len(pieces):  # where to break: the shallowest, at a space if it can
+            fill, best = 0, (n, pieces[n][1], pieces[n][2])
+            for k in range(1, n + 1):
+                fill += sizes[k - 1]
+                if 4 * fill >= room and pieces[k][1:] <= best[1:]:
+                    best = (k, *pieces[k][1:])
+            n = best[0]
+        n = max(n, 1)
+        indent_ = " " * (indent if lines else 0)
+        lines.append(indent_ + "".join(p for p, _, _ in pieces[:n]).lstrip())
+        pieces = pieces[n:]
+    return lines or [""]
+
+
+#: where a formula may break: before a binary + or -, at a space (after a comma), before
+#: a product's · (* in the ASCII notation) or a quotient's /
+_BREAKS = re.compile(r" [+-] | |(?=[·*/])")
+_NUMBER_END = re.compile(r"(?<![\w.])\d+$")
+_NUMBER_START = re.compile(r"\d+(?![\w.(])")
+
+
+def _pieces(text: str) -> list[tuple[str, int, int]]:
+    """The pieces a formula may break between, each with what leads it (`` + ln(x)``,
+    ``·cos(y)``), the parentheses open where it starts, and 0 if it starts at a space,
+    1 at a ``·`` or ``/``.  A fraction of numbers (``3/4``) is one piece."""
+    cuts = [m.start() for m in _BREAKS.finditer(text) if m.start() > 0 and not (
+        text[m.start()] == "/" and _NUMBER_END.search(text, 0, m.start()) and
+        _NUMBER_START.match(text, m.start() + 1))]
+    out: list[tuple[str, int, int]] = []
+    depth = 0
+    for a, b in zip([0, *cuts], [*cuts, len(text)]):
+        piece = text[a:b]
+        out.append((piece, depth, 1 if a and piece[:1] in "·*/" else 0))
+        depth += piece.count("(") - piece.count(")")
+    return out

@@ -16,9 +16,10 @@ A trace's columns::
   result, derivative and check rows it is the user's output or input name, and for
   derivative and check rows ``wrt`` names the input;
 * ``lhs``, ``rule`` and ``substituted`` are the printed row (``v̄0``, ``v̄0 + v̄2·v-1``,
-  ``-0.2837 + 1·2``, with ``--digits``); for check rows ``rule`` is SymPy's derivative
-  and ``value`` its value at the point; ``value`` has full float precision (the
-  shortest text that reads back as the same float); ``exact`` is filled with ``--exact``;
+  ``-0.2837 + 1·2``, with ``--digits``); for check rows ``rule`` is SymPy's derivative,
+  in the rows' notation (``x2 + 1/x1``), and ``value`` its value at the point;
+  ``value`` has full float precision (the shortest text that reads back as the same
+  float); ``exact`` is filled with ``--exact``;
 * ``note`` holds the reverse-mode flow (``mul switches``), ``accumulates``, or the
   check's verdict (``agree``, ``disagree``, ``not compared: ...``, ``skipped: ...``).
 

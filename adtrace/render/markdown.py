@@ -26,9 +26,11 @@ from ..program import Program
 from ..rows import Row, point_text, primal_rows, sweep_rows, sweep_title
 from ..tracing import Sweep, Trace
 from .common import (
+    CHECK_COLUMNS,
     MAX_JACOBIAN_ENTRIES,
     agreement,
     cheaper_text,
+    check_legend,
     check_mark,
     check_name,
     code_lines,
@@ -165,7 +167,7 @@ def trace_sections(t: Trace, *, level: int = 2, worksheet: Any = None, primal: b
 
 
 def check_section(t: Trace, *, level: int = 2, worksheet: Any = None) -> list[str]:
-    """SymPy's derivatives at the point against AD's."""
+    """SymPy's derivatives, their values at the point and AD's, and what the columns are."""
     c = t.check
     assert c is not None
     if c.skipped:
@@ -180,8 +182,10 @@ def check_section(t: Trace, *, level: int = 2, worksheet: Any = None) -> list[st
                      "" if blank else escape(printer.number(e.ad)),
                      "" if blank else check_mark(e.agree)])
     lines = [*heading("Symbolic check (SymPy diff at the point)", level), ""]
-    lines += table(["derivative", "symbolic", "at the point", "AD", ""], body, "llrrl")
+    lines += table(list(CHECK_COLUMNS), body, "llrrl")
     if not blank:
+        for legend in check_legend([e.symbolic for e in c.entries]):
+            lines += ["", escape(legend)]
         for e in c.entries:
             if e.note:
                 lines += ["", escape(f"Note: {e.note}.")]

@@ -20,11 +20,13 @@ from ..printer import RowPrinter
 from ..rows import Row, point_text, primal_rows, sweep_rows, sweep_title
 from ..tracing import Sweep, Trace
 from .common import (
+    CHECK_COLUMNS,
     HEAD_ROWS,
     MAX_JACOBIAN_ENTRIES,
     MAX_ROWS,
     TAIL_ROWS,
     cheaper_text,
+    check_legend,
     check_mark,
     check_name,
     elide,
@@ -33,9 +35,12 @@ from .common import (
     printed,
     result_name,
     terminal,
+    wrap_formula,
 )
 
 ELIDED = "⋮"
+#: the narrowest column a check's derivatives wrap in; narrower, each has lines of its own
+MIN_FORMULA = 20
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -271,33 +276,45 @@ def jacobian_lines(view: JacobianView, number: Callable[[float], str], width: in
 
 
 def _check(console: Any, t: Trace, printer: RowPrinter, section: Any, color: bool) -> None:
+    """SymPy's derivatives under a heading row, each with its value and AD's on its first
+    line: a long one wraps under itself, between terms; a legend says what AD is."""
+    from rich.cells import cell_len
     from rich.table import Table
     from rich.text import Text
 
     c = t.check
     assert c is not None
+    section("Symbolic check (SymPy)" if c.skipped else "Symbolic check (SymPy diff at the point)")
     if c.skipped:
-        section("Symbolic check (SymPy)")
         console.print(f"skipped: {c.skipped}", markup=False)
         return
-    section("Symbolic check (SymPy diff at the point)")
-    table = Table.grid(padding=(0, 1), pad_edge=False)
-    table.add_column(no_wrap=True)
-    table.add_column(overflow="fold")
-    table.add_column(no_wrap=True)
-    table.add_column(no_wrap=True)
-    table.add_column(no_wrap=True)
-    for e in c.entries:
-        name = check_name(e.output, e.input)
-        mark = check_mark(e.agree)
-        style = ("green" if e.agree else "red" if e.agree is False else "yellow") if color else ""
-        table.add_row(name, e.symbolic, "= " + printer.number(e.value),
-                      "AD " + printer.number(e.ad), Text(mark, style=style))
-    console.print(table)
-    for e in c.entries:
-        if e.note:
-            console.print(f"note: {e.note}", markup=False)
-            break
+    rows = [(check_name(e.output, e.input), e.symbolic, printer.number(e.value),
+             printer.number(e.ad), e.agree) for e in c.entries]
+    widths = [max([cell_len(CHECK_COLUMNS[k]) if k else 0] + [cell_len(r[k]) for r in rows])
+              for k in (0, 2, 3)]
+    marks = max((cell_len(check_mark(r[4])) for r in rows), default=1)  # (ok, NO in ASCII)
+    room = console.width - sum(widths) - marks - 8  # and the two =, and six gaps
+    formulas = [wrap_formula(r[1], room) for r in rows]
+    if room < MIN_FORMULA or max((cell_len(x) for f in formulas for x in f), default=0) > room:
+        for name, formula, value, ad, agree in rows:  # too narrow: one derivative at a time
+            console.print(Text("\n".join(wrap_formula(f"{name} = {formula}", console.width))))
+            console.print(f"    = {value}, AD {ad} {check_mark(agree)}", markup=False)
+    else:
+        table = Table.grid(padding=(0, 1), pad_edge=False)
+        for _ in range(7):
+            table.add_column(no_wrap=True)
+        table.add_row("", "", *CHECK_COLUMNS[1:2], "", *CHECK_COLUMNS[2:4], "",
+                      style="dim" if color else None)
+        for (name, _, value, ad, agree), lines in zip(rows, formulas):
+            style = ("green" if agree else "red" if agree is False else "yellow") if color else ""
+            table.add_row(name, "=", Text("\n".join(lines)), "=", value, ad,
+                          Text(check_mark(agree), style=style))
+        console.print(table)
+    for line in check_legend([e.symbolic for e in c.entries]):
+        console.print(line, markup=False, style="dim" if color else None)
+    note = next((e.note for e in c.entries if e.note), None)
+    if note:
+        console.print(f"note: {note}", markup=False)
 
 
 # --- adtrace compare ---------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from ...printer import RowPrinter
 from ...program import _latex_mark, latex_name
 from ...rows import Row, primal_rows, sweep_rows
 from ...tracing import Sweep, Trace
+from ..common import check_legend
 from .escaping import escape
 from .tables import (
     STRETCH,
@@ -31,7 +32,8 @@ from .tables import (
 #: a worksheet's shortest lines (em): for a rule or a row with values, for a value, for an
 #: exact form (each column's lines are as long as its longest answer needs)
 RULE_BLANK, VALUE_BLANK, EXACT_BLANK = 7.0, 4.5, 5.0
-#: a symbolic derivative longer than this is listed under the check's table, as text
+#: a symbolic derivative longer than this (in text) is listed under the check's table,
+#: typeset, with those of the other entries
 SYMBOLIC_IN_TABLE = 50
 
 
@@ -138,7 +140,12 @@ def derivatives_table(t: Trace, title: str, *, worksheet: Any = None) -> list[st
 
 
 def check_table(t: Trace, *, worksheet: Any = None) -> list[str]:
-    """SymPy's derivatives at the point against AD's; long derivatives are listed below."""
+    """SymPy's derivatives, their values at the point and AD's, then what the columns are.
+
+    Every derivative is typeset.  When one is longer than :data:`SYMBOLIC_IN_TABLE`
+    characters, all of them are listed under the table instead, each a paragraph of
+    its own in which TeX breaks the formula between terms, continuing indented.
+    """
     c = t.check
     assert c is not None
     if c.skipped:
@@ -152,7 +159,7 @@ def check_table(t: Trace, *, worksheet: Any = None) -> list[str]:
         if blank:
             rows.append([name, r"\adblank[10em]", r"\adblank[3em]", "", r"\adblank[3em]", "", ""])
             continue
-        symbolic = [] if long else [e.latex or rf"\text{{\texttt{{{escape(e.symbolic)}}}}}"]
+        symbolic = [] if long else [_typeset(e)]
         rows.append([name, *symbolic, *split_number(latex_number(e.value, t.digits)),
                      *split_number(latex_number(e.ad, t.digits)), mark])
     gap = r"@{\hspace{1.5em}}"
@@ -160,25 +167,30 @@ def check_table(t: Trace, *, worksheet: Any = None) -> list[str]:
     spec = (r"@{}>{$}l<{$}" + ("" if long else gap + r">{$}l<{$}") + gap +
             r">{$}r<{$}@{}>{$}l<{$}" + gap + r">{$}r<{$}@{}>{$}l<{$}" + gap + r">{$}c<{$}@{}")
     head = (r"\multicolumn{1}{@{}l}{\textbf{Symbolic check}}" +
-            ("" if long else r" & \multicolumn{1}{" + g + r"}l}{\textit{SymPy}}") +
+            ("" if long else r" & \multicolumn{1}{" + g + r"}l}{\textit{SymPy's derivative}}") +
             r" & \multicolumn{2}{" + g + r"}c}{\textit{at the point}}"
             r" & \multicolumn{2}{" + g + r"}c}{\textit{AD}} & \\")
     width = 40 + (0 if long else max((len(e.symbolic) for e in c.entries), default=0))
-    lines = booktabs(spec, head, [" & ".join(r) + r" \\" for r in rows], size=font_size(width),
+    lines = booktabs(spec, head, rows, size=font_size(width),
                      stretch=STRETCH_WORKSHEET if blank else STRETCH, breakable=False)
     if long:
-        lines += [r"\begin{flushleft}\small", r"\textit{SymPy's derivatives:}\\"]
-        for k, e in enumerate(c.entries):
-            end = r"\\" if k < len(c.entries) - 1 else ""
-            lines.append(rf"${check_name(e.output, e.input)} = {{}}$"
-                         rf"\texttt{{{escape(e.symbolic)}}}" + end)
+        lines += [r"\begin{flushleft}\small", r"\textit{SymPy's derivatives:}\par\nopagebreak"]
+        lines += [rf"\hangindent=2em\hangafter=1 $\displaystyle {check_name(e.output, e.input)}"
+                  rf" = {_typeset(e)}$\par\medskip" for e in c.entries]
         lines.append(r"\end{flushleft}")
     if not blank:
+        lines += [rf"\par {escape(legend)}" for legend in check_legend(
+            [e.symbolic for e in c.entries])]
         for e in c.entries:
             if e.note:
                 lines.append(rf"\par\textit{{Note:}} {escape(e.note)}.")
                 break
     return lines
+
+
+def _typeset(e: Any) -> str:
+    """A check entry's derivative in math: its LaTeX, or its text as text where it has none."""
+    return e.latex or rf"\text{{{escape(e.symbolic)}}}"
 
 
 def notes(t: Trace) -> list[str]:
