@@ -1,7 +1,10 @@
-"""The time budget of SymPy's work (the cross-check and ``--exact``).
+"""A last-resort time limit on SymPy's work: ``--exact``, and printing the check's
+derivatives.
 
-SymPy's time varies a hundredfold from one formula to the next, so both stop after
-:data:`TIME_BUDGET` seconds and say so in a note, whatever they were doing.
+Neither should ever reach it: both are bounded by size first, deterministically (the
+check's verdict is not SymPy's work at all, and never depends on the time taken).  It is
+there for SymPy's pathologies, whose time varies a hundredfold from one formula to the
+next: past :data:`TIME_BUDGET` seconds the work stops, and a note says so.
 """
 
 from __future__ import annotations

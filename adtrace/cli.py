@@ -225,7 +225,7 @@ def _run(mode: str, formula: str, at: tuple[str, ...], fmt: str, no_check: bool,
         if t.check is not None and not t.check.agree:
             bad = [e for e in t.check.entries if e.agree is False]
             _fail(sym(f"the symbolic check disagrees for ∂{bad[0].output}/∂{bad[0].input}: "
-                      f"AD {bad[0].ad!r}, SymPy {bad[0].value!r}"),
+                      f"AD {bad[0].ad!r}, chain rule {bad[0].value!r}"),
                   status=ExitStatus.CHECK_FAILED)
 
 
@@ -454,7 +454,7 @@ def key(problems: str, output: str | None, fmt: str | None, worksheet: bool,
             if bad:
                 _fail(sym(f"problem {sol.problem.number}: the symbolic check disagrees for "
                           f"∂{bad[0].output}/∂{bad[0].input}: AD {bad[0].ad!r}, "
-                          f"SymPy {bad[0].value!r}"), status=ExitStatus.CHECK_FAILED)
+                          f"chain rule {bad[0].value!r}"), status=ExitStatus.CHECK_FAILED)
 
 
 def main() -> None:

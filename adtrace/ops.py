@@ -44,7 +44,10 @@ class OpRule:
     * ``nondiff``: at a point where the op is not differentiable, the note saying
       which one-sided choice the sweeps take; ``routes``: the derivative goes to the
       winning argument only (max, min); ``flow``: how the adjoint passes through, in
-      the lecture notes' words; ``product_rule``: the tangent is written u̇·v + u·v̇.
+      the lecture notes' words; ``product_rule``: the tangent is written u̇·v + u·v̇;
+    * ``vanishing``: at arguments where the formula of a partial is 0·∞ but the
+      derivative exists and is 0, which partials those are (``partials`` give 0 there,
+      and the rows show 0 rather than the formula).
     """
 
     name: str
@@ -62,6 +65,7 @@ class OpRule:
     routes: bool = False
     flow: str | None = None
     product_rule: bool = False
+    vanishing: Callable[[tuple[Any, ...]], tuple[int, ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,17 @@ def _off_pole(a: float) -> bool:
     return abs(math.cos(a)) > 4 * 2.0**-52 * max(1.0, abs(a))
 
 
+def _pow_vanishing(args: tuple[Any, ...]) -> tuple[int, ...]:
+    """The partials of ``a^b`` that are 0 where their formula is 0·∞, at a = 0: ∂/∂b =
+    a^b·ln(a) when b > 0 (0^b is 0 for every b near, and a^b·ln(a) → 0 as a → 0), and
+    ∂/∂a = b·a^(b-1) when b = 0 (a^0 is 1).  For floats and SymPy's exact numbers alike
+    (a symbol or a display tree is never 0 here)."""
+    a, b = args
+    if isinstance(a, (int, float)) and a == 0 or getattr(a, "is_zero", False) is True:
+        return (1,) if b > 0 else (0,) if b == 0 else ()
+    return ()
+
+
 def _sign(x: float) -> float:
     return 0.0 if x == 0 else math.copysign(1.0, x)
 
@@ -136,8 +151,10 @@ RULES: dict[str, OpRule] = {
                (lambda M, a, b: 1 / b, lambda M, a, b: -a / M.pow(b, 2)), symbol="/"),
         OpRule("neg", 1, lambda M, a: -a, (lambda M, a: -1,), symbol="-"),
         OpRule("pow", 2, lambda M, a, b: M.pow(a, b),
-               (lambda M, a, b: b * M.pow(a, b - 1), lambda M, a, b: M.pow(a, b) * M.log(a)),
-               symbol="^", float_fn=math.pow, sympy_name="Pow"),
+               (lambda M, a, b: 0 if 0 in _pow_vanishing((a, b)) else b * M.pow(a, b - 1),
+                lambda M, a, b: 0 if 1 in _pow_vanishing((a, b)) else
+                M.pow(a, b) * M.log(a)),
+               symbol="^", float_fn=math.pow, sympy_name="Pow", vanishing=_pow_vanishing),
         _call("sin", math.sin, r"\sin", lambda M, a: M.cos(a)),
         _call("cos", math.cos, r"\cos", lambda M, a: -M.sin(a)),
         _call("tan", math.tan, r"\tan", lambda M, a: 1 / M.pow(M.cos(a), 2), domain=_off_pole),

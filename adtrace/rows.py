@@ -156,6 +156,7 @@ def tangent_tree(p: Program, node: int, values: list[float], leaf: LeafMaker) ->
         w = winner(rule, arg_values(p, node, values))
         return leaf(w, "dot") if isinstance(eqn.args[w], int) else Num(0)  # type: ignore[arg-type]
     ns = display_namespace(eqn.alias)
+    vanishing = _vanishing(p, node, values)
     terms: list[D] = []
     for k, a in enumerate(eqn.args):
         if not isinstance(a, int):
@@ -166,6 +167,8 @@ def tangent_tree(p: Program, node: int, values: list[float], leaf: LeafMaker) ->
             term = factors[0]
             for f in factors[1:]:
                 term = mul(term, f)
+        elif k in vanishing:
+            term = times(dot, Num(0))
         else:
             term = mul(dot, lift(rule.partials[k](ns, *args)))
         terms.append(term)
@@ -184,6 +187,8 @@ def adjoint_tree(p: Program, step: Step, values: list[float], leaf: LeafMaker) -
     rule = eqn.rule
     if rule.routes:
         partial: D = Num(1 if step.arg == winner(rule, arg_values(p, src, values)) else 0)
+    elif step.arg in _vanishing(p, src, values):
+        partial = Num(0)
     else:
         ns = display_namespace(eqn.alias)
         args = arg_display(p, src, exact_consts=True, leaf=leaf)
@@ -192,6 +197,19 @@ def adjoint_tree(p: Program, step: Step, values: list[float], leaf: LeafMaker) -
     if step.accumulates:
         return Bin("+", leaf(TARGET, "bar"), term)
     return term
+
+
+def _vanishing(p: Program, node: int, values: list[float]) -> tuple[int, ...]:
+    """The partials that are 0 at this point where their formula is 0·∞ (``ops.OpRule``)."""
+    vanishing = p.eqn(node).rule.vanishing
+    return () if vanishing is None else vanishing(arg_values(p, node, values))
+
+
+def _at_point(row: Row, eqn: Any) -> tuple[int | None, tuple[int, ...]]:
+    """What of a rule depends on the point: a max/min's winner, the partials that vanish."""
+    vanishing = () if eqn.rule.vanishing is None else _vanishing(
+        row.trace.program, row.eqn_node, row.trace.values)  # type: ignore[union-attr]
+    return _max_min_winner(row, eqn), vanishing
 
 
 def _max_min_winner(row: Row, eqn: Any) -> int | None:
@@ -209,10 +227,10 @@ ROW_KINDS.update({
         shape=lambda row, eqn: None, printer="primal"),
     "tangent": RowKind("dot", lambda row, leaf: tangent_tree(
         row.trace.program, row.node, row.trace.values, leaf), calls=True, from_source=False,  # type: ignore[union-attr,arg-type]
-        shape=_max_min_winner),
+        shape=_at_point),
     "adjoint": RowKind("bar", lambda row, leaf: adjoint_tree(
         row.trace.program, row.step, row.trace.values, leaf), calls=True, from_source=True,  # type: ignore[union-attr,arg-type]
-        shape=lambda row, eqn: (row.step.arg, row.accumulates, _max_min_winner(row, eqn))),  # type: ignore[union-attr]
+        shape=lambda row, eqn: (row.step.arg, row.accumulates, _at_point(row, eqn))),  # type: ignore[union-attr]
 })
 
 

@@ -55,8 +55,8 @@ class Sweep:
 class CheckEntry:
     output: str
     input: str
-    symbolic: str
-    value: float  # SymPy's value at the point
+    symbolic: str  # SymPy's derivative, or why it is not shown
+    value: float  # the chain rule's value (check.py)
     ad: float
     agree: bool | None  # None: not differentiable at the point, not compared
     note: str | None = None

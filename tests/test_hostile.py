@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from adtrace import budget, parse
+from adtrace import parse
 
 
 @dataclass
@@ -525,7 +525,8 @@ def test_the_exact_walk_gives_up_on_values_too_large(run, tmp_path: Path) -> Non
     path.write_text("\n".join(squares + ["f = a29 + 1/sin(3*x - 0.3)"]), encoding="utf-8")
     result = run("forward", f"@{path}", "--at", "x=0.1")
     assert result.exit_code == 1, result.stderr
-    assert result.stderr.startswith("Error: the symbolic check disagrees")
+    assert result.stderr.startswith("Error: the symbolic check disagrees for ∂f/∂x: AD -9.73")
+    assert "chain rule -1.23" in result.stderr  # at the point, not where the sweeps ran
 
 
 @pytest.mark.parametrize("formula", ["abs(3*x - 0.9)", "max(3*x, 0.9)"])
@@ -579,29 +580,29 @@ def test_limits_fit_real_work() -> None:
 
 
 def slow_for_sympy(n: int = 20) -> str:
-    """A short program whose derivative SymPy takes minutes to expand and evaluate."""
+    """A short program whose derivative SymPy takes minutes to expand and evaluate (its
+    tree has some 21,000 nodes)."""
     lines = ["t1 = sin(x)", "t2 = cos(y)"]
     lines += [f"t{k} = sin(t{k - 1})*t{k - 2} + x" for k in range(3, n + 1)]
     return "; ".join(lines)
 
 
-def test_slow_symbolic_check_is_skipped(run, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(budget, "TIME_BUDGET", 1.0)
-    started = time.monotonic()
+def test_a_formula_sympy_is_slow_on_is_checked_and_not_printed(run) -> None:
+    """The verdict is the chain rule's, whatever SymPy would take; SymPy's derivative of a
+    formula this large is not printed, by its size, not by a clock."""
     result = run("reverse", slow_for_sympy(), "--at", "x=0.3,y=0.2", "--format", "json")
-    assert time.monotonic() - started < 15
     assert result.exit_code == 0, result.stderr
-    assert "longer than 1 s" in json.loads(result.stdout)["check"]["skipped"]
+    check = json.loads(result.stdout)["check"]
+    assert "skipped" not in check and check["agree"] is True
+    assert [e["symbolic"] for e in check["entries"]] == ["not shown (too large)"] * 2
 
 
-def test_slow_symbolic_check_end_to_end(tmp_path: Path) -> None:
-    """With the installed command's own budget, a slow check ends in a note, not a hang."""
-    started = time.monotonic()
+def test_a_formula_sympy_is_slow_on_end_to_end(tmp_path: Path) -> None:
+    """With the installed command: checked, in the time the chain rule takes."""
     proc = subprocess.run(adtrace_command() + ["forward", slow_for_sympy(), "--at",
                                                "x=0.3,y=0.2", "--wrt", "x"],
                           cwd=tmp_path, capture_output=True, timeout=120,
                           env=dict(os.environ, NO_COLOR="1"))
     out = proc.stdout.decode()
     assert proc.returncode == 0, proc.stderr.decode()
-    assert "skipped" in out and "longer than" in out
-    assert time.monotonic() - started < budget.TIME_BUDGET + 30
+    assert "not shown (too large)" in out and "✓" in out and "skipped" not in out
